@@ -1,0 +1,49 @@
+// Command rolegate is an AWS-compatible identity plane: IAM and STS for many accounts, a policy
+// engine that enforces AWS's semantics on every request, a small S3 and EC2 surface, instance
+// metadata credentials, and tools that explain every decision.
+//
+// Usage:
+//
+//	rolegate serve [--listen ADDR] [--data DIR]
+//	rolegate account create NAME | account list
+//	rolegate policy decide | policy validate FILE --type TYPE
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run dispatches a command line to its verb and returns the process exit status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	switch args[0] {
+	case "policy":
+		return runPolicy(args[1:], stdin, stdout, stderr)
+	case "help", "-h", "--help":
+		usage(stdout)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "rolegate: unknown command %q\n", args[0])
+		usage(stderr)
+		return 2
+	}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `usage: rolegate COMMAND [ARGS]
+
+commands:
+  serve            run the AWS-compatible endpoint
+  account          create and list accounts
+  policy           decide requests offline, validate policy documents
+`)
+}
