@@ -1,0 +1,232 @@
+package iam
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"rolegate/internal/api/awserr"
+	"rolegate/internal/idgen"
+	"rolegate/internal/store"
+)
+
+// Role limits.
+const (
+	DefaultMaxSessionDuration = 3600
+	maxTrustPolicySize        = 2048
+)
+
+// RoleInput holds the parameters of CreateRole.
+type RoleInput struct {
+	Name, Path, TrustPolicy, Description, Boundary string
+	MaxSessionDuration                             int
+	Tags                                           []Tag
+}
+
+// CreateRole creates a role.
+func (s *Service) CreateRole(ctx context.Context, account string, in RoleInput) (*Role, error) {
+	if err := s.checkTrust(in.TrustPolicy); err != nil {
+		return nil, err
+	}
+	r := &Role{Account: account, Name: in.Name, Path: orRoot(in.Path), ID: s.cfg.IDs.Unique(idgen.Role),
+		Created: s.now(), TrustPolicy: in.TrustPolicy, Description: in.Description,
+		MaxSessionDuration: in.MaxSessionDuration, Boundary: in.Boundary, Tags: in.Tags}
+	if r.MaxSessionDuration == 0 {
+		r.MaxSessionDuration = DefaultMaxSessionDuration
+	}
+	err := s.update(ctx, account, func(tx store.Tx) error {
+		if err := s.checkQuota(tx, tRole, account, "RolesPerAccount", 1000); err != nil {
+			return err
+		}
+		if in.Boundary != "" {
+			if err := s.useBoundary(tx, in.Boundary, 1); err != nil {
+				return err
+			}
+		}
+		err := insert(tx, tRole, key(account, in.Name), r)
+		if errors.Is(err, store.ErrExists) {
+			return awserr.Newf(awserr.EntityAlreadyExists, "Role with name %s already exists.", in.Name)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func (s *Service) checkTrust(doc string) error {
+	if policySize(doc) > maxTrustPolicySize {
+		return limitExceeded("ACLSizePerRole", maxTrustPolicySize)
+	}
+	return s.check(doc, "trust")
+}
+
+// Role returns a role by name.
+func (s *Service) Role(ctx context.Context, account, name string) (*Role, error) {
+	var r *Role
+	err := s.view(ctx, func(tx store.Tx) error {
+		var err error
+		r, err = s.role(tx, account, name)
+		return err
+	})
+	return r, err
+}
+
+func (s *Service) role(tx store.Tx, account, name string) (*Role, error) {
+	r, err := get[Role](tx, tRole, key(account, name))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, notFound("The role with name %s cannot be found.", name)
+	}
+	return r, err
+}
+
+// RoleByARN returns a role by ARN; the path in the ARN must match.
+func (s *Service) RoleByARN(ctx context.Context, arn string) (*Role, error) {
+	account, name, ok := ParseRoleARN(arn)
+	if !ok {
+		return nil, awserr.Newf(awserr.ValidationError, "%s is invalid", arn)
+	}
+	r, err := s.Role(ctx, account, name)
+	if err != nil {
+		return nil, err
+	}
+	if r.ARN() != arn {
+		return nil, notFound("The role with name %s cannot be found.", name)
+	}
+	return r, nil
+}
+
+// ParseRoleARN splits arn:aws:iam::ACCOUNT:role/PATH/NAME into account and name.
+func ParseRoleARN(arn string) (account, name string, ok bool) {
+	const pre = "arn:aws:iam::"
+	if !strings.HasPrefix(arn, pre) {
+		return "", "", false
+	}
+	rest := arn[len(pre):]
+	colon := strings.IndexByte(rest, ':')
+	if colon != 12 || !strings.HasPrefix(rest[colon+1:], "role/") {
+		return "", "", false
+	}
+	res := rest[colon+1:]
+	name = res[strings.LastIndexByte(res, '/')+1:]
+	return rest[:colon], name, name != ""
+}
+
+// ListRoles lists roles whose path starts with pathPrefix.
+func (s *Service) ListRoles(ctx context.Context, account, pathPrefix string, p Page) ([]*Role, string, error) {
+	var out []*Role
+	var next string
+	err := s.view(ctx, func(tx store.Tx) error {
+		var err error
+		out, next, err = scanPage(tx, tRole, account+"/", p, func(r *Role) bool {
+			return strings.HasPrefix(r.Path, orRoot(pathPrefix))
+		})
+		return err
+	})
+	return out, next, err
+}
+
+// modifyRole loads a role, applies fn and stores it.
+func (s *Service) modifyRole(ctx context.Context, account, name string, fn func(tx store.Tx, r *Role) error) error {
+	return s.update(ctx, account, func(tx store.Tx) error {
+		r, err := s.role(tx, account, name)
+		if err != nil {
+			return err
+		}
+		if err := fn(tx, r); err != nil {
+			return err
+		}
+		return put(tx, tRole, key(account, name), r)
+	})
+}
+
+// UpdateRole changes a role's description (when description is non-nil) and maximum session
+// duration (when maxSession > 0).
+func (s *Service) UpdateRole(ctx context.Context, account, name string, description *string, maxSession int) (*Role, error) {
+	var out *Role
+	err := s.modifyRole(ctx, account, name, func(_ store.Tx, r *Role) error {
+		if description != nil {
+			r.Description = *description
+		}
+		if maxSession > 0 {
+			r.MaxSessionDuration = maxSession
+		}
+		out = r
+		return nil
+	})
+	return out, err
+}
+
+// UpdateAssumeRolePolicy replaces a role's trust policy.
+func (s *Service) UpdateAssumeRolePolicy(ctx context.Context, account, name, doc string) error {
+	if err := s.checkTrust(doc); err != nil {
+		return err
+	}
+	return s.modifyRole(ctx, account, name, func(_ store.Tx, r *Role) error {
+		r.TrustPolicy = doc
+		return nil
+	})
+}
+
+// SetRoleBoundary sets (arn != "") or removes (arn == "") a role's permissions boundary.
+func (s *Service) SetRoleBoundary(ctx context.Context, account, name, arn string) error {
+	return s.modifyRole(ctx, account, name, func(tx store.Tx, r *Role) error {
+		if err := s.swapBoundary(tx, r.Boundary, arn); err != nil {
+			return err
+		}
+		r.Boundary = arn
+		return nil
+	})
+}
+
+// TagRole adds or replaces tags on a role.
+func (s *Service) TagRole(ctx context.Context, account, name string, tags []Tag) error {
+	return s.modifyRole(ctx, account, name, func(_ store.Tx, r *Role) error {
+		var err error
+		r.Tags, err = mergeTags(r.Tags, tags)
+		return err
+	})
+}
+
+// UntagRole removes tags from a role.
+func (s *Service) UntagRole(ctx context.Context, account, name string, keys []string) error {
+	return s.modifyRole(ctx, account, name, func(_ store.Tx, r *Role) error {
+		r.Tags = removeTags(r.Tags, keys)
+		return nil
+	})
+}
+
+// DeleteRole deletes a role that is in no instance profile and has no policies.
+func (s *Service) DeleteRole(ctx context.Context, account, name string) error {
+	return s.update(ctx, account, func(tx store.Tx) error {
+		r, err := s.role(tx, account, name)
+		if err != nil {
+			return err
+		}
+		checks := []struct {
+			t      store.Table
+			prefix string
+			msg    string
+		}{
+			{tRoleProfiles, key(account, r.Name) + "/", "Cannot delete entity, must remove roles from instance profile first."},
+			{tInline, inlinePrefix(account, KindRole, r.Name), "Cannot delete entity, must delete policies first."},
+			{tAttach, key(account, KindRole, r.Name) + "/", "Cannot delete entity, must detach all policies first."},
+		}
+		for _, c := range checks {
+			n, err := tx.Count(c.t, c.prefix)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				return conflict(c.msg)
+			}
+		}
+		if r.Boundary != "" {
+			if err := s.useBoundary(tx, r.Boundary, -1); err != nil && !isNoSuchEntity(err) {
+				return err
+			}
+		}
+		return tx.Delete(tRole, key(account, r.Name))
+	})
+}
