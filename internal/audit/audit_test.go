@@ -1,0 +1,61 @@
+package audit
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRecordScrubsSecretsAndTailShowsLastEvents(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "audit.log")
+	l, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type creds struct {
+		AccessKeyID     string `json:"AccessKeyId"`
+		SecretAccessKey string
+		SessionToken    string
+	}
+	for i := range 5 {
+		l.Record(&Event{EventName: "AssumeRole", EventTime: time.Unix(int64(i), 0).UTC(), RequestID: string(rune('a' + i)),
+			RequestParameters: Params(map[string][]string{"RoleArn": {"arn:r"}, "TokenCode": {"123456"}, "Action": {"AssumeRole"}}, "Action"),
+			ResponseElements: map[string]any{"Credentials": creds{"ASIAX", "topsecret", "tok"}}})
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(path)
+	for _, secret := range []string{"topsecret", "\"tok\"", "123456"} {
+		if bytes.Contains(raw, []byte(secret)) {
+			t.Errorf("audit log contains secret %s:\n%s", secret, raw)
+		}
+	}
+	var e map[string]any
+	first := raw[:bytes.IndexByte(raw, '\n')]
+	if err := json.Unmarshal(first, &e); err != nil {
+		t.Fatal(err)
+	}
+	if e["requestParameters"].(map[string]any)["roleArn"] != "arn:r" || e["eventVersion"] != "1.08" {
+		t.Errorf("event = %s", first)
+	}
+	if _, ok := e["requestParameters"].(map[string]any)["action"]; ok {
+		t.Errorf("skipped parameter kept: %s", first)
+	}
+	c := e["responseElements"].(map[string]any)["credentials"].(map[string]any)
+	if c["accessKeyId"] != "ASIAX" {
+		t.Errorf("response = %v", c)
+	}
+	var out bytes.Buffer
+	if err := Tail(path, 2, false, nil, &out); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[1], `"requestID":"e"`) {
+		t.Errorf("tail = %q", lines)
+	}
+}
