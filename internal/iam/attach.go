@@ -33,7 +33,18 @@ func attachKey(account, kind, entity, policyARN string) string {
 }
 
 func attachedToKey(policyARN, kind, account, entity string) string {
-	return strings.ToLower(policyARN) + "/" + kind + "/" + key(account, entity)
+	return strings.ToLower(policyARN) + "/" + key(account, kind, entity)
+}
+
+// AttachmentCount returns how many entities of account a policy is attached to.
+func (s *Service) AttachmentCount(ctx context.Context, account, policyARN string) (int, error) {
+	var n int
+	err := s.view(ctx, func(tx store.Tx) error {
+		var err error
+		n, err = tx.Count(tAttachedTo, strings.ToLower(policyARN)+"/"+account+"/")
+		return err
+	})
+	return n, err
 }
 
 // entityName returns the exact spelling of an existing user, group or role.
@@ -159,16 +170,16 @@ func attachedARNs(tx store.Tx, account, kind, name string) ([]string, error) {
 	return out, nil
 }
 
-// EntitiesForPolicy lists the users, groups and roles a policy is attached to; kind filters
-// ("" for all).
-func (s *Service) EntitiesForPolicy(ctx context.Context, policyARN, kind, pathPrefix string, p Page) ([]*Attachment, string, error) {
+// EntitiesForPolicy lists the users, groups and roles of account a policy is attached to; kind
+// filters ("" for all).
+func (s *Service) EntitiesForPolicy(ctx context.Context, account, policyARN, kind, pathPrefix string, p Page) ([]*Attachment, string, error) {
 	var out []*Attachment
 	var next string
 	err := s.view(ctx, func(tx store.Tx) error {
 		if _, err := s.policy(tx, policyARN); err != nil {
 			return err
 		}
-		prefix := strings.ToLower(policyARN) + "/"
+		prefix := strings.ToLower(policyARN) + "/" + account + "/"
 		if kind != "" {
 			prefix += kind + "/"
 		}

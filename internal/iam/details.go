@@ -154,8 +154,17 @@ func (s *Service) AccountAuthorizationDetails(ctx context.Context, account strin
 				return err
 			}
 			for _, mp := range ps {
-				if scope.acct == AWSAccount && mp.Attachments == 0 && len(filter) == 0 {
-					continue // AWS lists only the AWS managed policies in use unless asked for them
+				if scope.acct == AWSAccount {
+					// AWS lists the AWS managed policies in use in the account, with their
+					// attachment count in this account.
+					n, err := tx.Count(tAttachedTo, lower(mp.ARN())+"/"+account+"/")
+					if err != nil {
+						return err
+					}
+					if n == 0 {
+						continue
+					}
+					mp.Attachments = n
 				}
 				if inPage() {
 					out.Policies = append(out.Policies, mp)
