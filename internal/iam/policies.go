@@ -344,7 +344,7 @@ func (s *Service) swapBoundary(tx store.Tx, old, new string) error {
 		}
 	}
 	if old != "" {
-		if err := s.useBoundary(tx, old, -1); err != nil && !isNoSuchEntity(err) {
+		if err := s.useBoundary(tx, old, -1); err != nil && !IsNoSuchEntity(err) {
 			return err
 		}
 	}

@@ -85,7 +85,7 @@ func (s *Service) entityPolicies(tx store.Tx, account, kind, name string, perms 
 	}
 	for _, arn := range arns {
 		mp, err := s.policy(tx, arn)
-		if isNoSuchEntity(err) {
+		if IsNoSuchEntity(err) {
 			continue
 		}
 		if err != nil {
@@ -105,7 +105,7 @@ func (s *Service) boundaryText(tx store.Tx, arn string) (*PolicyText, error) {
 		return nil, nil
 	}
 	mp, err := s.policy(tx, arn)
-	if isNoSuchEntity(err) || errors.Is(err, store.ErrNotFound) {
+	if IsNoSuchEntity(err) || errors.Is(err, store.ErrNotFound) {
 		return &PolicyText{Name: arn, Text: `{"Version":"2012-10-17","Statement":[]}`}, nil
 	}
 	if err != nil {

@@ -57,7 +57,7 @@ func (s *Service) profileRoles(tx store.Tx, p *InstanceProfile) ([]*Role, error)
 	roles := []*Role{}
 	for _, rn := range p.Roles {
 		r, err := s.role(tx, p.Account, rn)
-		if isNoSuchEntity(err) {
+		if IsNoSuchEntity(err) {
 			continue
 		}
 		if err != nil {

@@ -223,7 +223,7 @@ func (s *Service) DeleteRole(ctx context.Context, account, name string) error {
 			}
 		}
 		if r.Boundary != "" {
-			if err := s.useBoundary(tx, r.Boundary, -1); err != nil && !isNoSuchEntity(err) {
+			if err := s.useBoundary(tx, r.Boundary, -1); err != nil && !IsNoSuchEntity(err) {
 				return err
 			}
 		}

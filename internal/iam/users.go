@@ -191,7 +191,7 @@ func (s *Service) DeleteUser(ctx context.Context, account, name string) error {
 			}
 		}
 		if u.Boundary != "" {
-			if err := s.useBoundary(tx, u.Boundary, -1); err != nil && !isNoSuchEntity(err) {
+			if err := s.useBoundary(tx, u.Boundary, -1); err != nil && !IsNoSuchEntity(err) {
 				return err
 			}
 		}
@@ -247,7 +247,8 @@ func orRoot(path string) string {
 	return path
 }
 
-func isNoSuchEntity(err error) bool {
+// IsNoSuchEntity reports whether err is IAM's NoSuchEntity.
+func IsNoSuchEntity(err error) bool {
 	var e *awserr.Error
 	return errors.As(err, &e) && e.Code == awserr.NoSuchEntity
 }
