@@ -1,0 +1,348 @@
+package sigv4
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Presigned query parameter names.
+const (
+	qAlgorithm     = "X-Amz-Algorithm"
+	qCredential    = "X-Amz-Credential"
+	qDate          = "X-Amz-Date"
+	qExpires       = "X-Amz-Expires"
+	qSignedHeaders = "X-Amz-SignedHeaders"
+	qSecurityToken = "X-Amz-Security-Token"
+	qSignature     = "X-Amz-Signature"
+	qContentSHA256 = "X-Amz-Content-Sha256"
+)
+
+// Parse extracts the signing information of r from its Authorization header or its presigned
+// query parameters. It checks form only; Verify checks the signature and the time. Errors are
+// *Error values wrapping ErrMissingAuth, ErrMalformed, ErrUnsupportedAlgorithm, ErrScopeDate,
+// ErrHostNotSigned, ErrMissingContentHash or ErrInvalidContentHash.
+func Parse(r *Request) (Auth, error) {
+	authz := r.first("Authorization")
+	presigned, err := hasPresignParams(r.RawQuery)
+	if err != nil {
+		return Auth{}, err
+	}
+	switch {
+	case authz != "" && presigned:
+		return Auth{}, newError(ErrMalformed, "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified.")
+	case presigned:
+		return parsePresigned(r)
+	case authz != "":
+		return parseHeader(r, authz)
+	}
+	return Auth{}, newError(ErrMissingAuth, "Request is missing Authentication Token")
+}
+
+// hasPresignParams reports whether the query carries SigV4 presign parameters, and refuses SigV2
+// presigned URLs (AWSAccessKeyId + Signature).
+func hasPresignParams(raw string) (bool, error) {
+	v4, v2 := false, false
+	forEachParam(raw, func(name, _ string) bool {
+		switch decodeComponent(name, true) {
+		case qAlgorithm, qCredential, qSignature:
+			v4 = true
+		case "AWSAccessKeyId":
+			v2 = true
+		}
+		return true
+	})
+	if v2 && !v4 {
+		return false, newError(ErrUnsupportedAlgorithm, "Signature Version 2 presigned URLs are not supported; use AWS4-HMAC-SHA256.")
+	}
+	return v4, nil
+}
+
+// forEachParam calls fn with the raw (still encoded) name and value of each '&'-separated query
+// parameter, skipping empty ones, until fn returns false.
+func forEachParam(raw string, fn func(name, value string) bool) {
+	for raw != "" {
+		var p string
+		if i := strings.IndexByte(raw, '&'); i >= 0 {
+			p, raw = raw[:i], raw[i+1:]
+		} else {
+			p, raw = raw, ""
+		}
+		if p == "" {
+			continue
+		}
+		name, value, _ := strings.Cut(p, "=")
+		if !fn(name, value) {
+			return
+		}
+	}
+}
+
+func parseHeader(r *Request, authz string) (Auth, error) {
+	algo, rest, _ := strings.Cut(strings.TrimLeft(authz, " "), " ")
+	if err := checkAlgorithm(algo); err != nil {
+		return Auth{}, err
+	}
+	var cred, signed, sig string
+	var haveCred, haveSigned, haveSig bool
+	for rest != "" {
+		var part string
+		if i := strings.IndexByte(rest, ','); i >= 0 {
+			part, rest = rest[:i], rest[i+1:]
+		} else {
+			part, rest = rest, ""
+		}
+		part = strings.Trim(part, " ")
+		k, v, ok := strings.Cut(part, "=")
+		if !ok {
+			if part == "" {
+				continue
+			}
+			return Auth{}, newError(ErrMalformed, fmt.Sprintf("Authorization header component %q is not of the form key=value.", truncate(part)))
+		}
+		switch k {
+		case "Credential":
+			cred, haveCred = v, true
+		case "SignedHeaders":
+			signed, haveSigned = v, true
+		case "Signature":
+			sig, haveSig = v, true
+		}
+	}
+	var missing []string
+	for _, m := range []struct {
+		ok   bool
+		name string
+	}{{haveCred && cred != "", "Credential"}, {haveSigned && signed != "", "SignedHeaders"}, {haveSig && sig != "", "Signature"}} {
+		if !m.ok {
+			missing = append(missing, fmt.Sprintf("Authorization header requires '%s' parameter.", m.name))
+		}
+	}
+	if len(missing) > 0 {
+		return Auth{}, newError(ErrMalformed, strings.Join(missing, " "))
+	}
+
+	a := Auth{SignedHeaders: signed, Signature: sig}
+	if err := a.setCredential(cred); err != nil {
+		return Auth{}, err
+	}
+	if amz := r.first("X-Amz-Date"); amz != "" {
+		t, ok := parseAmzDate(amz)
+		if !ok {
+			return Auth{}, newError(ErrMalformed, fmt.Sprintf("X-Amz-Date %q must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\".", truncate(amz)))
+		}
+		a.AmzDate, a.Time = amz, t
+	} else if d := r.first("Date"); d != "" {
+		t, ok := parseHTTPDate(d)
+		if !ok {
+			return Auth{}, newError(ErrMalformed, fmt.Sprintf("Date header %q is not an RFC 1123 date.", truncate(d)))
+		}
+		a.AmzDate, a.Time = t.Format(TimeFormat), t
+	} else {
+		return Auth{}, newError(ErrMalformed, "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+	}
+	a.SecurityToken = r.first("X-Amz-Security-Token")
+	claim, present := r.first("X-Amz-Content-Sha256"), len(r.header("X-Amz-Content-Sha256")) > 0
+	if err := a.setPayloadHash(claim, present); err != nil {
+		return Auth{}, err
+	}
+	return a, a.checkConsistency()
+}
+
+func checkAlgorithm(algo string) error {
+	switch algo {
+	case Algorithm:
+		return nil
+	case algorithmV4A:
+		return newError(ErrUnsupportedAlgorithm, "SigV4A (AWS4-ECDSA-P256-SHA256) signatures are not supported; sign with AWS4-HMAC-SHA256.")
+	case "":
+		return newError(ErrMalformed, "Authorization header is missing the signing algorithm.")
+	case "AWS":
+		return newError(ErrUnsupportedAlgorithm, "Signature Version 2 is not supported; sign with AWS4-HMAC-SHA256.")
+	}
+	return newError(ErrUnsupportedAlgorithm, fmt.Sprintf("Unsupported signing algorithm %q; only AWS4-HMAC-SHA256 is supported.", truncate(algo)))
+}
+
+// setCredential parses "<AKID>/<yyyyMMdd>/<region>/<service>/aws4_request".
+func (a *Auth) setCredential(cred string) error {
+	const expect = `the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`
+	akid, scope, ok := strings.Cut(cred, "/")
+	if !ok || akid == "" {
+		return newError(ErrMalformed, expect)
+	}
+	parts := strings.SplitN(scope, "/", 5)
+	if len(parts) != 4 {
+		return newError(ErrMalformed, expect)
+	}
+	date, region, service, term := parts[0], parts[1], parts[2], parts[3]
+	switch {
+	case !validScopeDate(date):
+		return newError(ErrMalformed, fmt.Sprintf("Invalid credential date %q; the Credential date must be in YYYYMMDD format.", truncate(date)))
+	case region == "":
+		return newError(ErrMalformed, "Credential should be scoped to a valid region.")
+	case service == "":
+		return newError(ErrMalformed, "Credential should be scoped to correct service.")
+	case term != "aws4_request":
+		return newError(ErrMalformed, fmt.Sprintf("Credential should be scoped with a valid terminator: 'aws4_request', not '%s'.", truncate(term)))
+	}
+	a.AccessKeyID, a.Date, a.Region, a.Service, a.Scope = akid, date, region, service, scope
+	return nil
+}
+
+// setPayloadHash validates the claimed payload hash and fills PayloadHash, applying the
+// service's default when the client sent none.
+func (a *Auth) setPayloadHash(claim string, present bool) error {
+	s3 := isS3(a.Service)
+	if !present {
+		switch {
+		case s3 && a.Presigned:
+			a.PayloadHash = UnsignedPayload
+		case s3:
+			return newError(ErrMissingContentHash, "Missing required header for this request: x-amz-content-sha256")
+		}
+		return nil
+	}
+	if isHexSHA256(claim) {
+		a.PayloadHash = claim
+		return nil
+	}
+	if s3 {
+		switch claim {
+		case UnsignedPayload:
+			a.PayloadHash = claim
+			return nil
+		case StreamingPayload, StreamingPayloadTrailer, StreamingUnsignedPayloadTrailer:
+			if !a.Presigned {
+				a.PayloadHash = claim
+				return nil
+			}
+		}
+		return newError(ErrInvalidContentHash, "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, or a valid sha256 value.")
+	}
+	return newError(ErrInvalidContentHash, "x-amz-content-sha256 must be the hex SHA-256 of the request body.")
+}
+
+// checkConsistency checks what ties the parts together: the scope date is the request date, and
+// host is signed.
+func (a *Auth) checkConsistency() error {
+	if a.Date != a.AmzDate[:8] {
+		return newError(ErrScopeDate, fmt.Sprintf("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '%s' != '%s', from '%s'.", a.Date, a.AmzDate[:8], a.AmzDate))
+	}
+	host := false
+	for _, name := range splitNames(a.SignedHeaders) {
+		if name == "" {
+			return newError(ErrMalformed, fmt.Sprintf("SignedHeaders %q contains an empty header name.", truncate(a.SignedHeaders)))
+		}
+		host = host || strings.EqualFold(name, "host")
+	}
+	if host {
+		return nil
+	}
+	return newError(ErrHostNotSigned, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
+}
+
+func parsePresigned(r *Request) (Auth, error) {
+	var v [8]string
+	var seen [8]int
+	keys := [8]string{qAlgorithm, qCredential, qDate, qExpires, qSignedHeaders, qSecurityToken, qSignature, qContentSHA256}
+	var dup string
+	forEachParam(r.RawQuery, func(name, value string) bool {
+		name = decodeComponent(name, true)
+		for i, k := range keys {
+			if name == k {
+				seen[i]++
+				if seen[i] > 1 {
+					dup = k
+					return false
+				}
+				v[i] = decodeComponent(value, true)
+			}
+		}
+		return true
+	})
+	if dup != "" {
+		return Auth{}, newError(ErrMalformed, fmt.Sprintf("Query-string authentication parameter %s appears more than once.", dup))
+	}
+	algo, cred, amz, exp, signed, token, sig, claim := v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]
+	if seen[0] > 0 {
+		if err := checkAlgorithm(algo); err != nil {
+			return Auth{}, err
+		}
+	}
+	a := Auth{Presigned: true, SignedHeaders: signed, Signature: sig, SecurityToken: token}
+	var missing []string
+	for i, val := range []string{algo, cred, sig, amz, signed} {
+		if val == "" {
+			missing = append(missing, []string{qAlgorithm, qCredential, qSignature, qDate, qSignedHeaders}[i])
+		}
+	}
+	var credErr error
+	if cred != "" {
+		credErr = a.setCredential(cred)
+	}
+	// AWS: S3 requires X-Amz-Expires; STS accepts presigned GetCallerIdentity URLs without it and
+	// applies the usual skew window, which is what Verify does when Expires is 0.
+	if exp == "" && isS3(a.Service) {
+		missing = append(missing, qExpires)
+	}
+	if len(missing) > 0 {
+		return Auth{}, newError(ErrMalformed, "Query-string authentication version 4 requires the "+strings.Join(missing, ", ")+" parameters.")
+	}
+	if credErr != nil {
+		return Auth{}, credErr
+	}
+	if exp != "" {
+		n, err := strconv.ParseInt(exp, 10, 64)
+		switch {
+		case err != nil && !isDigits(exp):
+			return Auth{}, newError(ErrMalformed, "X-Amz-Expires should be a number")
+		case err != nil || n > int64(MaxPresignExpiry/time.Second):
+			return Auth{}, newError(ErrMalformed, "X-Amz-Expires must be less than a week (in seconds) that is 604800")
+		case n < 1:
+			return Auth{}, newError(ErrMalformed, "X-Amz-Expires must be at least 1 second")
+		}
+		a.Expires = time.Duration(n) * time.Second
+	}
+	t, ok := parseAmzDate(amz)
+	if !ok {
+		return Auth{}, newError(ErrMalformed, fmt.Sprintf("X-Amz-Date %q must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\".", truncate(amz)))
+	}
+	a.AmzDate, a.Time = amz, t
+	if err := a.setPayloadHash(claim, seen[7] > 0); err != nil {
+		return Auth{}, err
+	}
+	return a, a.checkConsistency()
+}
+
+// splitNames iterates over the ';'-separated names of a SignedHeaders value without allocating;
+// an empty list yields one empty name.
+func splitNames(list string) func(yield func(int, string) bool) {
+	return func(yield func(int, string) bool) {
+		for i := 0; ; i++ {
+			name, rest, more := strings.Cut(list, ";")
+			if !yield(i, name) || !more {
+				return
+			}
+			list = rest
+		}
+	}
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// truncate bounds client-supplied text echoed in messages.
+func truncate(s string) string {
+	const max = 64
+	if len(s) > max {
+		return s[:max] + "..."
+	}
+	return s
+}
