@@ -24,7 +24,7 @@ func TestRecordScrubsSecretsAndTailShowsLastEvents(t *testing.T) {
 	for i := range 5 {
 		l.Record(&Event{EventName: "AssumeRole", EventTime: time.Unix(int64(i), 0).UTC(), RequestID: string(rune('a' + i)),
 			RequestParameters: Params(map[string][]string{"RoleArn": {"arn:r"}, "TokenCode": {"123456"}, "Action": {"AssumeRole"}}, "Action"),
-			ResponseElements: map[string]any{"Credentials": creds{"ASIAX", "topsecret", "tok"}}})
+			ResponseElements:  map[string]any{"Credentials": creds{"ASIAX", "topsecret", "tok"}}})
 	}
 	if err := l.Close(); err != nil {
 		t.Fatal(err)

@@ -25,10 +25,10 @@ type Identity struct {
 
 // SessionContext describes the temporary credentials a call was made with.
 type SessionContext struct {
-	SessionIssuer  *Issuer          `json:"sessionIssuer,omitempty"`
-	Attributes     SessionAttribute `json:"attributes"`
-	SourceIdentity string           `json:"sourceIdentity,omitempty"`
-	EC2RoleDelivery string          `json:"ec2RoleDelivery,omitempty"`
+	SessionIssuer   *Issuer          `json:"sessionIssuer,omitempty"`
+	Attributes      SessionAttribute `json:"attributes"`
+	SourceIdentity  string           `json:"sourceIdentity,omitempty"`
+	EC2RoleDelivery string           `json:"ec2RoleDelivery,omitempty"`
 }
 
 // Issuer is the role or user whose credentials created the session.

@@ -1,0 +1,144 @@
+package router
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+
+	"rolegate/internal/api/awserr"
+	"rolegate/internal/api/query"
+	"rolegate/internal/authn"
+	"rolegate/internal/gate"
+	"rolegate/internal/sigv4"
+)
+
+// maxQueryBody bounds a Query request body: the largest IAM parameter (a 131,072-character policy
+// document) percent-encoded, with room to spare.
+const maxQueryBody = 2 << 20
+
+func (rt *Router) serveQuery(w http.ResponseWriter, r *http.Request, requestID string, sig *sigv4.Request, auth *sigv4.Auth, perr error, service string) {
+	now := rt.cfg.Now()
+	values, err := readForm(r, sig)
+	if err != nil {
+		query.WriteError(w, query.IAMNamespace, requestID, awserr.From(err, awserr.InternalFailure))
+		return
+	}
+	svc := rt.cfg.Query[service]
+	if svc == nil {
+		svc = rt.byVersion[values.Get("Version")]
+	}
+	if svc == nil {
+		if service != "" {
+			query.WriteError(w, query.IAMNamespace, requestID, awserr.Newf(awserr.InvalidAction, "The service %s is not available at this endpoint.", service))
+		} else {
+			query.WriteError(w, query.IAMNamespace, requestID, awserr.New(awserr.MissingAuthenticationToken, "Request is missing Authentication Token"))
+		}
+		return
+	}
+	action := values.Get("Action")
+	if action == "" {
+		query.WriteError(w, svc.Namespace, requestID, awserr.New(awserr.MissingAction, "Missing Action"))
+		return
+	}
+	op, ok := svc.Op(action)
+	if !ok {
+		query.WriteError(w, svc.Namespace, requestID, awserr.Newf(awserr.InvalidAction, "Could not find operation %s for version %s", action, values.Get("Version")))
+		return
+	}
+	var id *authn.Identity
+	switch {
+	case errors.Is(perr, sigv4.ErrMissingAuth) && op.Unsigned:
+		id = &authn.Identity{Kind: authn.Anonymous}
+	case perr != nil:
+		query.WriteError(w, svc.Namespace, requestID, QueryAuthError(perr))
+		return
+	default:
+		id, _, err = rt.cfg.Auth.Authenticate(r.Context(), sig, auth, now)
+		if err != nil {
+			query.WriteError(w, svc.Namespace, requestID, QueryAuthError(err))
+			return
+		}
+	}
+	c := rt.newCall(r, requestID, svc.Name, id, auth.Region, now)
+	c.Operation = op.Name
+	res, aerr := svc.Run(w, c, op, query.NewParams(values))
+	rt.record(c, op.ReadOnly, values, res, aerr)
+}
+
+// readForm reads the Query parameters of r (URL query and form body) and records the body's
+// SHA-256 in sig for signature verification.
+func readForm(r *http.Request, sig *sigv4.Request) (url.Values, error) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxQueryBody+1))
+	if err != nil {
+		return nil, awserr.New(awserr.InvalidRequest, "The request body could not be read.")
+	}
+	if len(body) > maxQueryBody {
+		return nil, awserr.New(awserr.InvalidRequest, "The request body is too large.")
+	}
+	sum := sha256.Sum256(body)
+	sig.BodySHA256 = hex.EncodeToString(sum[:])
+	values, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, awserr.New(awserr.MalformedQueryString, "The query string is malformed.")
+	}
+	if len(body) > 0 {
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			return nil, awserr.New(awserr.MalformedQueryString, "The request body is not a valid form.")
+		}
+		for k, v := range form {
+			values[k] = append(v, values[k]...)
+		}
+	}
+	return values, nil
+}
+
+// QueryAuthError renders an authentication failure as the Query services (IAM, STS) do.
+func QueryAuthError(err error) *awserr.Error {
+	var se *sigv4.Error
+	switch {
+	case errors.Is(err, sigv4.ErrMissingAuth):
+		return awserr.New(awserr.MissingAuthenticationToken, "Request is missing Authentication Token")
+	case errors.Is(err, authn.ErrUnknownKey), errors.Is(err, authn.ErrBadToken):
+		return awserr.New(awserr.InvalidClientTokenID, "The security token included in the request is invalid.")
+	case errors.Is(err, authn.ErrExpiredToken):
+		return awserr.New(awserr.ExpiredToken, "The security token included in the request is expired")
+	case errors.Is(err, sigv4.ErrMalformed), errors.Is(err, sigv4.ErrUnsupportedAlgorithm),
+		errors.Is(err, sigv4.ErrHostNotSigned), errors.Is(err, sigv4.ErrInvalidContentHash):
+		return awserr.New(awserr.IncompleteSignature, messageOf(err))
+	case errors.Is(err, sigv4.ErrSkewed), errors.Is(err, sigv4.ErrExpired):
+		if errors.As(err, &se) {
+			return awserr.New(awserr.SignatureDoesNotMatch, se.Message)
+		}
+	case errors.Is(err, sigv4.ErrSignatureMismatch), errors.Is(err, sigv4.ErrPayloadMismatch),
+		errors.Is(err, sigv4.ErrScopeDate):
+		return awserr.New(awserr.SignatureDoesNotMatch, "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
+	}
+	return awserr.From(err, awserr.InternalFailure)
+}
+
+func messageOf(err error) string {
+	var se *sigv4.Error
+	if errors.As(err, &se) {
+		return se.Message
+	}
+	return err.Error()
+}
+
+// record writes the audit event of an authenticated call.
+func (rt *Router) record(c *gate.Call, readOnly bool, params url.Values, res any, aerr *awserr.Error) {
+	if rt.cfg.Audit == nil {
+		return
+	}
+	e := auditEvent(c, readOnly)
+	e.RequestParameters = auditParams(params)
+	if aerr != nil {
+		e.ErrorCode, e.ErrorMessage = string(aerr.Code), aerr.Message
+	} else {
+		e.ResponseElements = res
+	}
+	rt.cfg.Audit.Record(e)
+}
