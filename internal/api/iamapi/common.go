@@ -203,15 +203,21 @@ type tagXML struct {
 	Value string
 }
 
+// tagsXML is a <Tags> list. encoding/xml writes an empty parent for a nil slice under an a>b
+// path, so optional lists are pointers to a wrapper instead.
+type tagsXML struct {
+	Member []tagXML `xml:"member"`
+}
+
 // tagList renders tags as <Tags><member>…</member></Tags>; nil when there are none so the element
 // is omitted.
-func tagList(ts []iam.Tag) []tagXML {
+func tagList(ts []iam.Tag) *tagsXML {
 	if len(ts) == 0 {
 		return nil
 	}
-	out := make([]tagXML, len(ts))
+	out := &tagsXML{Member: make([]tagXML, len(ts))}
 	for i, t := range ts {
-		out[i] = tagXML{t.Key, t.Value}
+		out.Member[i] = tagXML{t.Key, t.Value}
 	}
 	return out
 }
@@ -241,10 +247,14 @@ func tagsPage(ts []iam.Tag, pg iam.Page) (any, error) {
 	if end < len(ts) {
 		next = itoa(end)
 	}
+	tags := tagList(ts[start:end])
+	if tags == nil {
+		tags = &tagsXML{}
+	}
 	return struct {
-		Tags []tagXML `xml:"Tags>member"`
+		Tags *tagsXML
 		listResult
-	}{Tags: tagList(ts[start:end]), listResult: truncated(next)}, nil
+	}{Tags: tags, listResult: truncated(next)}, nil
 }
 
 // boundaryXML is the PermissionsBoundary member of users and roles.
