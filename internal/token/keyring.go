@@ -32,7 +32,8 @@ var ErrBadRing = errors.New("token: malformed key ring")
 // KeyRing holds the keys that seal and open session tokens. The newest key is current: Seal
 // uses it. Older keys only open tokens they sealed earlier, until Prune drops them.
 //
-// A KeyRing is immutable; Rotate and Prune return new rings. It is safe for concurrent use, so a
+// A KeyRing is immutable; Rotate and Prune return new rings. Make one with NewKeyRing or
+// ParseKeyRing: the zero KeyRing holds no key, so it opens nothing and Seal fails. It is safe for concurrent use, so a
 // server can keep the current ring behind an atomic pointer and swap it after a rotation.
 type KeyRing struct {
 	keys   []ringKey // ascending by ID and by Created; the last is current
@@ -71,6 +72,9 @@ func NewKeyRing(rand io.Reader, now time.Time) (*KeyRing, error) {
 // issued keep opening. If the clock has gone back since the current key was made, the new key
 // takes the current key's creation time, keeping creation times ordered.
 func (r *KeyRing) Rotate(rand io.Reader, now time.Time) (*KeyRing, error) {
+	if len(r.keys) == 0 {
+		return NewKeyRing(rand, now)
+	}
 	last := r.keys[len(r.keys)-1]
 	if last.id == ^uint32(0) {
 		return nil, errors.New("token: key IDs exhausted")
@@ -159,8 +163,11 @@ func ParseKeyRing(b []byte) (*KeyRing, error) {
 	return &KeyRing{keys: keys, codecs: new(codecs)}, nil
 }
 
-// current returns the key Seal uses.
+// current returns the key Seal uses, or nil for the zero ring.
 func (r *KeyRing) current() *ringKey {
+	if len(r.keys) == 0 {
+		return nil
+	}
 	return &r.keys[len(r.keys)-1]
 }
 

@@ -183,3 +183,22 @@ func FuzzParseKeyRing(f *testing.F) {
 		}
 	})
 }
+
+func TestZeroKeyRing(t *testing.T) {
+	t.Parallel()
+	var zero token.KeyRing
+	if _, err := zero.Seal(roleSession(), seeded(1)); err == nil {
+		t.Errorf("Seal on the zero ring succeeded")
+	}
+	c := seal(t, newRing(t, 1), roleSession())
+	if _, _, err := zero.Open(c.AccessKeyID, c.SessionToken, t0); !errors.Is(err, token.ErrUnknownKey) {
+		t.Errorf("Open on the zero ring: err = %v, want ErrUnknownKey", err)
+	}
+	r, err := zero.Rotate(seeded(1), t0)
+	if err != nil || len(r.Keys()) != 1 {
+		t.Fatalf("Rotate of the zero ring = %v, %v; want a one-key ring", r, err)
+	}
+	if got := seal(t, r, roleSession()); got.AccessKeyID == "" {
+		t.Errorf("ring made by rotating the zero ring does not seal")
+	}
+}
