@@ -72,6 +72,8 @@ const HealthPath = "/_rolegate/health"
 
 func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	requestID := rt.cfg.IDs.RequestID()
+	// Clients estimate their clock skew from Date; it must be the server's clock.
+	w.Header().Set("Date", rt.cfg.Now().UTC().Format(http.TimeFormat))
 	defer func() {
 		if v := recover(); v != nil {
 			rt.cfg.Log.Error("panic serving request", "request_id", requestID, "panic", v)
