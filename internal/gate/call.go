@@ -84,3 +84,11 @@ func (c *Call) Authorize(chk Check) error {
 	}
 	return err
 }
+
+// As returns a copy of c acting as another principal: the web identity a token proved, or the
+// service principal acting on the caller's behalf.
+func (c *Call) As(id *authn.Identity) *Call {
+	cp := *c
+	cp.Identity = id
+	return &cp
+}
