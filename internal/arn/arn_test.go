@@ -40,8 +40,8 @@ func TestParse(t *testing.T) {
 
 func TestResourceType(t *testing.T) {
 	tests := map[string]string{
-		"arn:aws:iam::111122223333:user/a/b":    "user",
-		"arn:aws:iam::111122223333:root":        "root",
+		"arn:aws:iam::111122223333:user/a/b":     "user",
+		"arn:aws:iam::111122223333:root":         "root",
 		"arn:aws:sns:us-east-1:111122223333:t:x": "t",
 	}
 	for in, want := range tests {
