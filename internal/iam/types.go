@@ -108,10 +108,10 @@ type AccessKey struct {
 	Status   string    `json:"status"` // Active | Inactive
 	Created  time.Time `json:"created"`
 	// Sealed is the secret access key encrypted under the key-encryption key, bound to ID.
-	Sealed       []byte    `json:"sealed"`
-	LastUsed     time.Time `json:"lastUsed,omitzero"`
-	LastService  string    `json:"lastService,omitempty"`
-	LastRegion   string    `json:"lastRegion,omitempty"`
+	Sealed      []byte    `json:"sealed"`
+	LastUsed    time.Time `json:"lastUsed,omitzero"`
+	LastService string    `json:"lastService,omitempty"`
+	LastRegion  string    `json:"lastRegion,omitempty"`
 }
 
 // LoginProfile is a user's console password.
