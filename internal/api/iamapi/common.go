@@ -16,6 +16,9 @@ import (
 type API struct {
 	IAM *iam.Service
 	Org *org.Service
+	// TOTP checks a six-digit code against a base32 seed at time t and returns the time step it
+	// matched. EnableMFADevice needs it; when it is nil every code is refused.
+	TOTP func(seed, code string, t time.Time) (step int64, ok bool)
 }
 
 // accountCreated returns when the caller's account was created (the root user's CreateDate).
@@ -29,7 +32,10 @@ func (a *API) accountCreated(c *gate.Call) time.Time {
 // Service returns the IAM Query service with its full operation table.
 func (a *API) Service() *query.Service {
 	var ops []query.Op
-	for _, family := range [][]query.Op{a.userOps()} {
+	families := [][]query.Op{a.userOps(), a.groupOps(), a.roleOps(), a.policyOps(), a.attachOps(),
+		a.inlineOps(), a.keyOps(), a.loginOps(), a.profileOps(), a.oidcOps(), a.mfaOps(), a.detailsOps(),
+		a.miscOps()}
+	for _, family := range families {
 		ops = append(ops, family...)
 	}
 	return query.NewService("iam", query.IAMNamespace, "2010-05-08", ops)
@@ -136,15 +142,16 @@ func tags(ck *query.Check, p query.Params) []iam.Tag {
 	return out
 }
 
-// tagKeys reads a TagKeys list.
+// tagKeys reads a TagKeys list (at most 50 keys of 1..128 tag characters).
 func tagKeys(ck *query.Check, p query.Params) []string {
 	keys := p.List("TagKeys")
 	if keys == nil {
 		ck.Required(p, "TagKeys", "tagKeys")
 	}
-	for i, k := range keys {
-		ck.Len("tagKeys."+itoa(i+1)+".member", k, 1, 128)
+	if len(keys) > 50 {
+		ck.Fail("tagKeys", listValue(keys), "must have length less than or equal to 50")
 	}
+	members(ck, "tagKeys", keys, lengthRule(1, 128), charsRule(tagChar, `[\p{L}\p{Z}\p{N}_.:/=+\-@]+`))
 	return keys
 }
 
