@@ -62,7 +62,7 @@ type virtualMFAXML struct {
 	Base32StringSeed string     `xml:",omitempty"` // a blob: base64 of the base32 seed text
 	User             *userXML   `xml:",omitempty"`
 	EnableDate       *time.Time `xml:",omitempty"`
-	Tags             []tagXML   `xml:"Tags>member,omitempty"`
+	Tags             *tagsXML   `xml:"Tags,omitempty"`
 }
 
 func (a *API) mfaOps() []query.Op {
