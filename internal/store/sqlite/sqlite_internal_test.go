@@ -178,3 +178,29 @@ func TestCheckHealthy(t *testing.T) {
 		t.Fatalf("Check: %v", err)
 	}
 }
+
+// TestCancelDuringUpdate cancels the context while fn runs: the next statement fails with the
+// context's error, nothing is committed, and the writer is free for the next Update.
+func TestCancelDuringUpdate(t *testing.T) {
+	d := openTemp(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	err := d.Update(ctx, func(tx store.Tx) error {
+		if err := tx.Put("t", "a", []byte("1")); err != nil {
+			return err
+		}
+		cancel()
+		return tx.Put("t", "b", []byte("2"))
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Update = %v, want context.Canceled", err)
+	}
+	err = d.Update(t.Context(), func(tx store.Tx) error {
+		if _, err := tx.Get("t", "a"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("write before the cancel: Get = %v, want ErrNotFound", err)
+		}
+		return tx.Put("t", "c", nil)
+	})
+	if err != nil {
+		t.Fatalf("Update after a canceled one: %v", err)
+	}
+}
