@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -202,5 +203,38 @@ func TestCancelDuringUpdate(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatalf("Update after a canceled one: %v", err)
+	}
+}
+
+// TestPragmas checks the settings durability rests on. A process kill cannot tell
+// synchronous=FULL from OFF (the kernel still holds the writes); only a power cut could, so the
+// setting itself is asserted.
+func TestPragmas(t *testing.T) {
+	d := openTemp(t)
+	tests := []struct {
+		pool   *sql.DB
+		pragma string
+		want   string
+	}{
+		{d.w, "journal_mode", "wal"},
+		{d.w, "synchronous", "2"}, // FULL
+		{d.w, "busy_timeout", "10000"},
+		{d.w, "query_only", "0"},
+		{d.r, "journal_mode", "wal"},
+		{d.r, "busy_timeout", "10000"},
+		{d.r, "query_only", "1"},
+	}
+	for _, tc := range tests {
+		var got string
+		if err := tc.pool.QueryRow("PRAGMA " + tc.pragma).Scan(&got); err != nil {
+			t.Fatalf("%s: %v", tc.pragma, err)
+		}
+		if got != tc.want {
+			name := "writer"
+			if tc.pool == d.r {
+				name = "reader"
+			}
+			t.Errorf("%s %s = %s, want %s", name, tc.pragma, got, tc.want)
+		}
 	}
 }
