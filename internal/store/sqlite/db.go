@@ -159,7 +159,7 @@ func (d *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
 }
 
 // run runs fn in a transaction on a connection of pool.
-func (d *DB) run(ctx context.Context, pool *sql.DB, st *stmts, writable bool, fn func(store.Tx) error) (err error) {
+func (d *DB) run(ctx context.Context, pool *sql.DB, st *stmts, writable bool, fn func(store.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
