@@ -26,8 +26,8 @@ type decodedMessage struct {
 			Name string `json:"name"`
 			ARN  string `json:"arn"`
 		} `json:"principal"`
-		Action     string `json:"action"`
-		Resource   string `json:"resource"`
+		Action     string             `json:"action"`
+		Resource   string             `json:"resource"`
 		Conditions itemsOf[condition] `json:"conditions"`
 	} `json:"context"`
 }

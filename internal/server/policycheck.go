@@ -81,4 +81,3 @@ func (s *Server) principalExists(v string) bool {
 	}
 	return false
 }
-
