@@ -205,20 +205,33 @@ func tagMap(ts []iam.Tag) map[string]string {
 	return m
 }
 
+// members returns the tags of a possibly nil list.
+func (l *tagListXML) members() []tagXML {
+	if l == nil {
+		return nil
+	}
+	return l.Member
+}
+
 type tagXML struct {
 	Key   string
 	Value string
 }
 
-// tagList renders tags as <Tags><member>…</member></Tags>; nil when there are none so the element
-// is omitted.
-func tagList(ts []iam.Tag) []tagXML {
+// tagListXML is an optional Tags member: <Tags><member>…</member></Tags>.
+type tagListXML struct {
+	Member []tagXML `xml:"member"`
+}
+
+// tagList renders tags; nil when there are none so that a `xml:",omitempty"` field leaves the
+// element out. (A "Tags>member,omitempty" path would still write an empty <Tags></Tags>.)
+func tagList(ts []iam.Tag) *tagListXML {
 	if len(ts) == 0 {
 		return nil
 	}
-	out := make([]tagXML, len(ts))
+	out := &tagListXML{Member: make([]tagXML, len(ts))}
 	for i, t := range ts {
-		out[i] = tagXML{t.Key, t.Value}
+		out.Member[i] = tagXML{t.Key, t.Value}
 	}
 	return out
 }
@@ -249,9 +262,9 @@ func tagsPage(ts []iam.Tag, pg iam.Page) (any, error) {
 		next = itoa(end)
 	}
 	return struct {
-		Tags []tagXML `xml:"Tags>member"`
+		Tags tagListXML
 		listResult
-	}{Tags: tagList(ts[start:end]), listResult: truncated(next)}, nil
+	}{Tags: tagListXML{Member: tagList(ts[start:end]).members()}, listResult: truncated(next)}, nil
 }
 
 // boundaryXML is the PermissionsBoundary member of users and roles.

@@ -59,10 +59,10 @@ type mfaDeviceXML struct {
 
 type virtualMFAXML struct {
 	SerialNumber     string
-	Base32StringSeed string     `xml:",omitempty"` // a blob: base64 of the base32 seed text
-	User             *userXML   `xml:",omitempty"`
-	EnableDate       *time.Time `xml:",omitempty"`
-	Tags             []tagXML   `xml:"Tags>member,omitempty"`
+	Base32StringSeed string      `xml:",omitempty"` // a blob: base64 of the base32 seed text
+	User             *userXML    `xml:",omitempty"`
+	EnableDate       *time.Time  `xml:",omitempty"`
+	Tags             *tagListXML `xml:",omitempty"`
 }
 
 func (a *API) mfaOps() []query.Op {

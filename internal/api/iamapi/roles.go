@@ -18,7 +18,7 @@ type roleXML struct {
 	Description              string        `xml:",omitempty"`
 	MaxSessionDuration       int           `xml:",omitempty"`
 	PermissionsBoundary      *boundaryXML  `xml:",omitempty"`
-	Tags                     []tagXML      `xml:"Tags>member,omitempty"`
+	Tags                     *tagListXML   `xml:",omitempty"`
 	RoleLastUsed             *lastUsedXML  `xml:",omitempty"`
 }
 

@@ -17,7 +17,7 @@ type userXML struct {
 	CreateDate          time.Time
 	PasswordLastUsed    *time.Time   `xml:",omitempty"`
 	PermissionsBoundary *boundaryXML `xml:",omitempty"`
-	Tags                []tagXML     `xml:"Tags>member,omitempty"`
+	Tags                *tagListXML  `xml:",omitempty"`
 }
 
 // userOut renders a user; full adds the members GetUser returns and ListUsers omits.
