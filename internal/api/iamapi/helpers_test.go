@@ -32,12 +32,12 @@ const acct = "123456789012"
 var testNow = time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
 
 type fixture struct {
-	t   *testing.T
+	t   testing.TB
 	api *API
 	svc *query.Service
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	st := newMemStore()
 	ids := idgen.New(rand.Reader)
@@ -119,7 +119,7 @@ func (f *fixture) must(op string, kv ...string) string {
 }
 
 // xmlOf encodes a result as the Query service sends it.
-func xmlOf(t *testing.T, op string, res any) string {
+func xmlOf(t testing.TB, op string, res any) string {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	if err := query.WriteResult(rec, query.IAMNamespace, op, "req-1", res); err != nil {
