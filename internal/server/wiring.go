@@ -104,4 +104,3 @@ func sessionKindLimits(s *token.Session, service, action string) error {
 	}
 	return nil
 }
-
