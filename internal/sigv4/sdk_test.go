@@ -115,7 +115,7 @@ func TestSDKSignedRequestsVerify(t *testing.T) {
 		{name: "s3 valueless subresource", method: "DELETE", url: "http://127.0.0.1:9000/bucket?policy", service: "s3", s3Path: true},
 		{name: "s3 streaming seed signature", method: "PUT", url: "http://127.0.0.1:9000/bucket/key", service: "s3", s3Path: true,
 			payload: sigv4.StreamingUnsignedPayloadTrailer,
-			header: map[string]string{"Content-Encoding": "aws-chunked", "X-Amz-Decoded-Content-Length": "4", "X-Amz-Trailer": "x-amz-checksum-crc32"}},
+			header:  map[string]string{"Content-Encoding": "aws-chunked", "X-Amz-Decoded-Content-Length": "4", "X-Amz-Trailer": "x-amz-checksum-crc32"}},
 		{name: "s3 naive client leaves plus raw", method: "PUT", url: "http://127.0.0.1:9000/bucket/a+b(c)", service: "s3", s3Path: true, body: "x"},
 		{name: "presigned s3 get", method: "GET", url: "http://127.0.0.1:9000", rawPath: unusualKey, service: "s3", s3Path: true,
 			payload: sigv4.UnsignedPayload, presign: 15 * time.Minute},
