@@ -165,7 +165,7 @@ type chunkSetup struct {
 	enc *chunkEncoder
 }
 
-func newChunkSetup(t *testing.T, mode string, decodedLen int, trailerNames string) chunkSetup {
+func newChunkSetup(t testing.TB, mode string, decodedLen int, trailerNames string) chunkSetup {
 	t.Helper()
 	r := &sigv4.Request{Method: "PUT", Path: "/bucket/key", Host: "localhost:9000", ContentLength: -1,
 		Header: map[string][]string{"Content-Encoding": {"aws-chunked"}}}

@@ -93,3 +93,23 @@ func TestKeyCacheConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestVerifyQueryPostDoesNotAllocate pins the allocation budget of the hot path: parsing and
+// verifying a header-signed Query POST with a warm key cache.
+func TestVerifyQueryPostDoesNotAllocate(t *testing.T) {
+	r := roundTripRequests(t)[0].req
+	r.BodySHA256 = sha256Hex([]byte(roundTripRequests(t)[0].body))
+	cache := sigv4.NewKeyCache(16)
+	verify := func() {
+		a, err := sigv4.Parse(&r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sigv4.Verify(&r, &a, cache.Key(exampleSecret, a.AccessKeyID, a.Date, a.Region, a.Service), roundTripTime); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if a := testing.AllocsPerRun(100, verify); a != 0 {
+		t.Errorf("Parse+Verify allocates %v times per request", a)
+	}
+}

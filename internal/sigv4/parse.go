@@ -171,11 +171,12 @@ func (a *Auth) setCredential(cred string) error {
 	if !ok || akid == "" {
 		return newError(ErrMalformed, expect)
 	}
-	parts := strings.SplitN(scope, "/", 5)
-	if len(parts) != 4 {
+	date, rest, ok1 := strings.Cut(scope, "/")
+	region, rest, ok2 := strings.Cut(rest, "/")
+	service, term, ok3 := strings.Cut(rest, "/")
+	if !ok1 || !ok2 || !ok3 || strings.Contains(term, "/") {
 		return newError(ErrMalformed, expect)
 	}
-	date, region, service, term := parts[0], parts[1], parts[2], parts[3]
 	switch {
 	case !validScopeDate(date):
 		return newError(ErrMalformed, fmt.Sprintf("Invalid credential date %q; the Credential date must be in YYYYMMDD format.", truncate(date)))
