@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -198,3 +199,7 @@ func TestSDKSignedRequestsVerify(t *testing.T) {
 		})
 	}
 }
+
+func bufioReader(r io.Reader) *bufio.Reader { return bufio.NewReader(r) }
+
+func errorsIs(err, target error) bool { return errors.Is(err, target) }
