@@ -45,6 +45,8 @@ type crc64NVME struct {
 
 func newCRC64NVME() hash.Hash64 { return &crc64NVME{tab: crc64NVMETables()} }
 
+// The hash.Hash64 methods.
+
 func (d *crc64NVME) Size() int      { return 8 }
 func (d *crc64NVME) BlockSize() int { return 1 }
 func (d *crc64NVME) Reset()         { d.crc = 0 }
