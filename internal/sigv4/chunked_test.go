@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -326,5 +327,29 @@ func TestBodyReaderPlain(t *testing.T) {
 				t.Errorf("Trailer() = %v on a plain body", br.Trailer())
 			}
 		})
+	}
+}
+
+// TestChunkedMemoryFlat checks that decoding does not buffer the body: a 32 MiB upload is
+// decoded with well under 1 MiB allocated.
+func TestChunkedMemoryFlat(t *testing.T) {
+	data := bytes.Repeat([]byte("0123456789abcdef"), 2<<20)
+	c := newChunkSetup(t, sigv4.StreamingPayloadTrailer, len(data), "x-amz-checksum-crc32")
+	c.enc.trailers = [][2]string{{"x-amz-checksum-crc32", checksum.CRC32.Sum(data)}}
+	body := c.enc.encode(data, 64<<10)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	br, err := sigv4.NewBodyReader(c.r, &c.a, c.key, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := io.CopyBuffer(io.Discard, struct{ io.Reader }{br}, make([]byte, 32<<10))
+	runtime.ReadMemStats(&after)
+	if err != nil || n != int64(len(data)) {
+		t.Fatalf("decoded %d bytes, %v", n, err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 1<<20 {
+		t.Errorf("decoding %d MiB allocated %d bytes", len(data)>>20, alloc)
 	}
 }
