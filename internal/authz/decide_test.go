@@ -191,7 +191,7 @@ func TestMessage(t *testing.T) {
 	if got := d.Message(); got != want {
 		t.Errorf("Message = %q\nwant      %q", got, want)
 	}
-	if m := d.Matched(); len(m) != 1 || m[0].PolicyName() != "scp[1]" || m[0].Statement() != "NoGet" || m[0].Effect != policy.Deny {
+	if m := d.Matched(); len(m) != 1 || m[0].PolicyName() != "scp[1]" || m[0].Statement() != "NoGet" || m[0].Effect() != policy.Deny {
 		t.Errorf("Matched = %+v", m)
 	}
 	anon := Decide(&Request{Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k"}, &Policies{})
