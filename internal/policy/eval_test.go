@@ -168,6 +168,8 @@ func TestPrincipalMatching(t *testing.T) {
 		{"federated provider", `{"Federated":"accounts.google.com"}`, web, GrantDirect},
 		{"anonymous not matched by account", `{"AWS":"111122223333"}`, anon, 0},
 		{"several grants", `{"AWS":["111122223333","arn:aws:iam::111122223333:user/alice"]}`, alice, GrantAccount | GrantDirect},
+		{"canonical user names the account", `{"CanonicalUser":"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"}`, Principal{Kind: User, ARN: alice.ARN, Account: alice.Account, CanonicalUser: "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"}, GrantAccount},
+		{"canonical user unknown to the caller", `{"CanonicalUser":"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"}`, alice, 0},
 		{"unique id of a deleted user matches nothing", `{"AWS":"AIDAJQABLZS4A3QDU576Q"}`, alice, 0},
 	}
 	for _, tc := range tests {

@@ -42,6 +42,9 @@ type Principal struct {
 	RoleARN string
 	// ParentUserARN is the IAM user that created a FederatedUser session.
 	ParentUserARN string
+	// CanonicalUser is the S3 canonical user id of the caller's account, when known; a
+	// CanonicalUser principal names the account.
+	CanonicalUser string
 }
 
 // Name returns the caller as AWS names it in AccessDenied messages: its ARN, or
@@ -79,6 +82,7 @@ type principals struct {
 	arns      []string // user, role, session and federated-user ARNs, unique ids
 	services  []string
 	federated []string
+	canonical []string
 }
 
 func compilePrincipals(p *Principals) principals {
@@ -103,8 +107,7 @@ func compilePrincipals(p *Principals) principals {
 	}
 	m.services = p.Service
 	m.federated = p.Federated
-	// CanonicalUser names an account by its S3 canonical id, which callers here do not
-	// carry; such entries match no caller.
+	m.canonical = p.CanonicalUser
 	return m
 }
 
@@ -138,7 +141,7 @@ func (m *principals) match(p *Principal) Grant {
 			g |= GrantParentUser
 		}
 	}
-	if p.Account != "" && contains(m.accounts, p.Account) {
+	if (p.Account != "" && contains(m.accounts, p.Account)) || (p.CanonicalUser != "" && contains(m.canonical, p.CanonicalUser)) {
 		g |= GrantAccount
 	}
 	return g
