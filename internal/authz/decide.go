@@ -178,7 +178,7 @@ func grant(r *Request, p *Policies, o *outcomes) (Effect, Reason) {
 		// A grant to the user, the session or "*" is not limited by the identity
 		// policies, the boundary or the session policy. AWS: for trust policies the
 		// "update a role trust policy" page requires the caller's boundary to allow
-		// sts:AssumeRole even then (§8.11); that is applied here.
+		// sts:AssumeRole even then, against the general rule; the specific page wins.
 		return Allowed, ReasonResourceAllows
 	case grants&policy.GrantRole != 0 && kind == policy.AssumedRole && limits:
 		// A grant to the role was folded into the role's permissions before the session

@@ -165,7 +165,7 @@ func TestTrustPolicy(t *testing.T) {
 }
 
 // AWS: the "update a role trust policy" page says a caller named in the trust policy still
-// needs a boundary that allows sts:AssumeRole (§8.11); the general rule says resource
+// needs a boundary that allows sts:AssumeRole; the general rule says resource
 // policies naming a user are not limited by its boundary. The specific page is followed.
 func TestTrustPolicyNamingUserIsLimitedByBoundary(t *testing.T) {
 	role := "arn:aws:iam::" + local + ":role/target"
