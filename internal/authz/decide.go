@@ -256,16 +256,7 @@ func isTrustRequest(r *Request) bool {
 		return false
 	}
 	a, ok := r.ResourceARN()
-	if !ok || a.Service != "iam" || !strings.HasPrefix(a.Resource, "role/") {
-		return false
-	}
-	_, name, _ := strings.Cut(r.Action, ":")
-	for _, t := range trustActions {
-		if strings.EqualFold(name, t) {
-			return true
-		}
-	}
-	return false
+	return ok && a.Service == "iam" && strings.HasPrefix(a.Resource, "role/") && policy.IsTrustAction(r.Action)
 }
 
 // isKMSRequest reports a KMS action on a KMS resource, judged by its key policy.
