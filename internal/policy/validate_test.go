@@ -109,6 +109,7 @@ func TestValidateResourceAndOrgs(t *testing.T) {
 		{"rcp allow", Rules{Kind: RCP}, `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}}`, CodeMalformedOrgs, MsgOrgs},
 		{"rcp named principal", Rules{Kind: RCP}, `{"Version":"2012-10-17","Statement":{"Effect":"Deny","Principal":{"AWS":"111122223333"},"Action":"s3:*","Resource":"*"}}`, CodeMalformedOrgs, MsgOrgs},
 		{"rcp NotAction", Rules{Kind: RCP}, `{"Version":"2012-10-17","Statement":{"Effect":"Deny","Principal":"*","NotAction":"s3:*","Resource":"*"}}`, CodeMalformedOrgs, MsgOrgs},
+		{"bucket policy size", Rules{Kind: Resource, MaxSize: 20480}, `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}` + strings.Repeat(" ", 20480), CodePolicyTooLarge, MsgPolicyTooLarge},
 		{"session size", Rules{Kind: Session}, bigPolicy(2049), CodeValidation, "1 validation error detected: Value at 'policy' failed to satisfy constraint: Member must have length less than or equal to 2048"},
 	}
 	runValidateCases(t, tests)
