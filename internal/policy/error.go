@@ -33,6 +33,7 @@ const (
 	MsgVersion             = "Policy document must be version 2012-10-17 or greater."
 	MsgLegacy              = "The policy failed legacy parsing"
 	MsgDuplicateSid        = "Statement IDs (SID) in a single policy must be unique."
+	MsgSidCharset          = "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*"
 	MsgNoActions           = "Policy statement must contain actions."
 	MsgNoResources         = "Policy statement must contain resources."
 	MsgNoPrincipalAllowed  = "Policy document should not specify a principal."

@@ -194,6 +194,9 @@ func (v *validator) iam() *Error {
 	if e := v.legacy(); e != nil {
 		return e
 	}
+	if e := v.alphanumericSids(); e != nil {
+		return e
+	}
 	if e := v.uniqueSids(); e != nil {
 		return e
 	}
@@ -262,6 +265,18 @@ func (v *validator) legacy() *Error {
 		for _, r := range append(append([]string(nil), s.Resource...), s.NotResource...) {
 			if legacyBadResource(r) {
 				return v.fail(MsgLegacy, stmtPath(i)+".Resource")
+			}
+		}
+	}
+	return nil
+}
+
+// alphanumericSids applies IAM's Sid character rule; other services allow more.
+func (v *validator) alphanumericSids() *Error {
+	for i := range v.doc.Statement {
+		for _, c := range []byte(v.doc.Statement[i].Sid) {
+			if !('0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z') {
+				return v.fail(MsgSidCharset, stmtPath(i)+".Sid")
 			}
 		}
 	}

@@ -31,6 +31,7 @@ func TestValidateIdentity(t *testing.T) {
 		{"bad date", Rules{Kind: Identity}, `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"DateLessThan":{"aws:CurrentTime":"2024-13-01"}}}}`, CodeMalformed, MsgLegacy},
 		{"short ARN", Rules{Kind: Identity}, `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3::bucket"}}`, CodeMalformed, MsgLegacy},
 		{"duplicate sid", Rules{Kind: Identity}, `{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":"*","Resource":"*"},{"Sid":"A","Effect":"Deny","Action":"*","Resource":"*"}]}`, CodeMalformed, MsgDuplicateSid},
+		{"sid charset", Rules{Kind: Identity}, `{"Version":"2012-10-17","Statement":{"Sid":"Read-Only","Effect":"Allow","Action":"*","Resource":"*"}}`, CodeMalformed, MsgSidCharset},
 		{"no actions", Rules{Kind: Identity}, `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Resource":"*"}}`, CodeMalformed, MsgNoActions},
 		{"empty actions", Rules{Kind: Identity}, `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":[],"Resource":"*"}}`, CodeMalformed, MsgNoActions},
 		{"no resources", Rules{Kind: Identity}, `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*"}}`, CodeMalformed, MsgNoResources},
@@ -90,6 +91,7 @@ func TestValidateResourceAndOrgs(t *testing.T) {
 		code  string
 		msg   string
 	}{
+		{"bucket policy sid with punctuation", Rules{Kind: Resource}, `{"Version":"2012-10-17","Statement":{"Sid":"Public-Read 1","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}`, "", ""},
 		{"bucket policy", Rules{Kind: Resource}, `{"Version":"2012-10-17","Statement":{"Sid":"Public","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}`, "", ""},
 		{"bucket policy bad JSON", Rules{Kind: Resource}, `{"Version"`, CodeMalformedS3, MsgInvalidJSON},
 		{"bucket policy not an object", Rules{Kind: Resource}, `[1]`, CodeMalformedS3, MsgS3FirstByte},
