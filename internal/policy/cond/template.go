@@ -37,7 +37,7 @@ type piece struct {
 }
 
 // maxInline is how many pieces a template can resolve to without allocating.
-const maxInline = 16
+const maxInline = 8
 
 // ParseTemplate compiles s. With vars set (policy language version 2012-10-17) ${...}
 // sequences are variables; otherwise they are literal text. With wild set, `*` and `?` are
