@@ -262,3 +262,25 @@ func TestDecideAllocatesNothing(t *testing.T) {
 		t.Errorf("Decide allocates %v times", n)
 	}
 }
+
+// TestDecideConcurrently shares compiled policies between goroutines, as the server's
+// cache does; run with -race.
+func TestDecideConcurrently(t *testing.T) {
+	p := &Policies{Identity: policy.NewSet(benchPolicies(t, 20)...), SCPs: []*policy.Set{set(t, "scp", allowAll)}}
+	done := make(chan bool)
+	for range 4 {
+		go func() {
+			req := benchRequest()
+			ok := true
+			for range 200 {
+				ok = ok && Decide(req, p).Allowed()
+			}
+			done <- ok
+		}()
+	}
+	for range 4 {
+		if !<-done {
+			t.Error("a concurrent decision was denied")
+		}
+	}
+}
