@@ -273,7 +273,8 @@ func TestDecideConcurrently(t *testing.T) {
 			req := benchRequest()
 			ok := true
 			for range 200 {
-				ok = ok && Decide(req, p).Allowed()
+				d := Decide(req, p)
+				ok = ok && d.Allowed()
 			}
 			done <- ok
 		}()
