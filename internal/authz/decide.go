@@ -69,15 +69,13 @@ func Decide(r *Request, p *Policies) (d Decision) {
 
 	if reason, denied := explicitDeny(&o); denied {
 		d.Effect, d.Reason = ExplicitDeny, reason
-		d.keep(acc.Denies())
+		d.n = copy(d.matched[:], acc.Denies())
 		return d
 	}
-	d.keep(acc.Allows())
+	d.n = copy(d.matched[:], acc.Allows())
 	d.Effect, d.Reason = grant(r, p, &o)
 	return d
 }
-
-func (d *Decision) keep(ms []policy.Match) { d.n = copy(d.matched[:], ms) }
 
 // evaluate runs every policy kind that applies to the caller.
 func evaluate(r *Request, p *Policies, acc *policy.Matches) outcomes {
