@@ -59,6 +59,9 @@ func TestDecide(t *testing.T) {
 	sessionARN := "arn:aws:sts::" + local + ":assumed-role/app/s1"
 	roleARN := "arn:aws:iam::" + local + ":role/app"
 	otherUser := "arn:aws:iam::" + other + ":user/bob"
+	parentARN := "arn:aws:iam::" + local + ":user/carol-parent"
+	fed := &Request{Principal: Principal{Kind: policy.FederatedUser, ARN: "arn:aws:sts::" + local + ":federated-user/carol", Account: local, ParentUserARN: parentARN},
+		Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k", ResourceAccount: local}
 	get := func(p string) *Request {
 		return &Request{Principal: principal(t, p), Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k", ResourceAccount: local}
 	}
@@ -96,6 +99,18 @@ func TestDecide(t *testing.T) {
 		}, Allowed, ReasonResourceAllows},
 		{"empty session policy set denies", get(sessionARN), func() *Policies {
 			return &Policies{Identity: set(t, "identity", allowAll), Session: policy.NewSet()}
+		}, ImplicitDeny, ReasonNoSessionPolicyAllows},
+		// AWS: a federated user's session without a session policy has no permissions except
+		// through policies naming the federated user; a grant to the parent user is limited
+		// by the (missing) session policy.
+		{"parent user named without a session policy", fed, func() *Policies {
+			return &Policies{Resource: compile(t, "resource", bucketPolicy(`{"AWS":"`+parentARN+`"}`))}
+		}, ImplicitDeny, ReasonNoSessionPolicyAllows},
+		{"parent user named with a session policy", fed, func() *Policies {
+			return &Policies{Resource: compile(t, "resource", bucketPolicy(`{"AWS":"`+parentARN+`"}`)), Session: set(t, "session", allowS3Get)}
+		}, Allowed, ReasonResourceAllows},
+		{"parent user named, session policy without the action", fed, func() *Policies {
+			return &Policies{Resource: compile(t, "resource", bucketPolicy(`{"AWS":"`+parentARN+`"}`)), Session: set(t, "session", allowEC2Only)}
 		}, ImplicitDeny, ReasonNoSessionPolicyAllows},
 		{"cross-account needs the resource side", get(otherUser), func() *Policies { return &Policies{Identity: set(t, "identity", allowAll)} }, ImplicitDeny, ReasonNoResourcePolicyAllows},
 		{"cross-account needs the identity side", get(otherUser), func() *Policies {

@@ -73,6 +73,9 @@ func TestResourceMatching(t *testing.T) {
 		{"star crosses slashes", Version2012, `"arn:aws:s3:::bucket/*/test/*"`, false, "arn:aws:s3:::bucket/1/2/test/object.jpg", nil, true},
 		{"star needs its segments", Version2012, `"arn:aws:s3:::bucket/*/test/*"`, false, "arn:aws:s3:::bucket/test/object.jpg", nil, false},
 		{"resource id is case-sensitive", Version2012, `"arn:aws:iam::111122223333:user/Alice"`, false, "arn:aws:iam::111122223333:user/alice", nil, false},
+		// AWS: undocumented; real values are lower case, so the first five sections are
+		// compared exactly.
+		{"ARN sections compare exactly", Version2012, `"arn:aws:S3:::b/k"`, false, "arn:aws:s3:::b/k", nil, false},
 		{"star in region and account", Version2012, `"arn:aws:dynamodb:*:*:table/T"`, false, "arn:aws:dynamodb:us-east-1:111122223333:table/T", nil, true},
 		{"star does not cross sections", Version2012, `"arn:aws:dynamodb:*:table/T"`, false, "arn:aws:dynamodb:us-east-1:111122223333:table/T", nil, false},
 		{"short ARN with trailing star is padded", Version2012, `"arn:aws:s3:*"`, false, "arn:aws:s3:::bucket/key", nil, true},
