@@ -262,7 +262,7 @@ func (v *validator) legacy() *Error {
 				}
 			}
 		}
-		for _, r := range append(append([]string(nil), s.Resource...), s.NotResource...) {
+		for _, r := range s.resources() {
 			if legacyBadResource(r) {
 				return v.fail(MsgLegacy, stmtPath(i)+".Resource")
 			}

@@ -112,12 +112,12 @@ func (v *validator) resourcePolicy() *Error {
 		if len(s.Action) == 0 && len(s.NotAction) == 0 {
 			return v.fail(MsgS3NoAction, at+".Action")
 		}
-		for _, a := range append(append([]string(nil), s.Action...), s.NotAction...) {
+		for _, a := range s.actions() {
 			if actionFormat(a) != "" {
 				return v.fail(MsgS3InvalidAction, at+".Action")
 			}
 		}
-		for _, r := range append(append([]string(nil), s.Resource...), s.NotResource...) {
+		for _, r := range s.resources() {
 			if r != "*" && !validResourcePattern(r) {
 				return v.fail(MsgS3InvalidResource, at+".Resource")
 			}

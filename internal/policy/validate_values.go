@@ -110,7 +110,7 @@ func validVendor(v string) bool {
 func (v *validator) resourceFormats() *Error {
 	for i := range v.doc.Statement {
 		s := &v.doc.Statement[i]
-		for _, r := range append(append([]string(nil), s.Resource...), s.NotResource...) {
+		for _, r := range s.resources() {
 			if msg := resourceFormat(r); msg != "" {
 				return v.fail(msg, stmtPath(i)+".Resource")
 			}
@@ -122,7 +122,7 @@ func (v *validator) resourceFormats() *Error {
 func (v *validator) actionFormats() *Error {
 	for i := range v.doc.Statement {
 		s := &v.doc.Statement[i]
-		for _, a := range append(append([]string(nil), s.Action...), s.NotAction...) {
+		for _, a := range s.actions() {
 			if msg := actionFormat(a); msg != "" {
 				return v.fail(msg, stmtPath(i)+".Action")
 			}
