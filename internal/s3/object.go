@@ -190,14 +190,22 @@ func (s *Service) Head(ctx context.Context, bucket, key string) (*Object, error)
 	return o, err
 }
 
-// Open returns the object's metadata and a reader of bytes [off, off+n) of its data. The reader
-// holds open files: the caller closes it. An object replaced while it is being read is still
-// read whole (its files stay readable until closed).
-func (s *Service) Open(ctx context.Context, bucket, key string, off, n int64) (*Object, io.ReadCloser, error) {
+// Range chooses, from an object's metadata, which bytes of it to read (or fails, for a
+// precondition or an unsatisfiable range).
+type Range func(o *Object) (off, n int64, err error)
+
+// Open returns the object's metadata and a reader of the bytes rng chooses. The reader holds
+// open files: the caller closes it. An object replaced while it is being read is still read
+// whole (its files stay readable until closed).
+func (s *Service) Open(ctx context.Context, bucket, key string, rng Range) (*Object, io.ReadCloser, error) {
 	// A concurrent replace may remove the files between the metadata read and the open; the
-	// second attempt sees the new object.
+	// next attempt sees the new object.
 	for attempt := 0; ; attempt++ {
 		o, err := s.Head(ctx, bucket, key)
+		if err != nil {
+			return nil, nil, err
+		}
+		off, n, err := rng(o)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -211,6 +219,9 @@ func (s *Service) Open(ctx context.Context, bucket, key string, off, n int64) (*
 		return o, r, nil
 	}
 }
+
+// Whole is the Range of a whole object.
+func Whole(o *Object) (int64, int64, error) { return 0, o.Size, nil }
 
 // openRange opens every segment overlapping [off, off+n) up front, so that a later replace
 // cannot remove a file the reader still needs.
@@ -312,17 +323,19 @@ func (s *Service) CopyObject(ctx context.Context, in CopyInput) (*Object, error)
 	if _, err := s.Bucket(ctx, in.Bucket); err != nil {
 		return nil, err
 	}
-	src, r, err := s.Open(ctx, in.SrcBucket, in.SrcKey, 0, 1<<62)
+	src, r, err := s.Open(ctx, in.SrcBucket, in.SrcKey, func(o *Object) (int64, int64, error) {
+		if in.SrcIfMatch != "" && !ETagMatches(in.SrcIfMatch, o.ETag) {
+			return 0, 0, preconditionFailed("x-amz-copy-source-If-Match")
+		}
+		if in.SrcIfNoneMatch != "" && ETagMatches(in.SrcIfNoneMatch, o.ETag) {
+			return 0, 0, preconditionFailed("x-amz-copy-source-If-None-Match")
+		}
+		return Whole(o)
+	})
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
-	if in.SrcIfMatch != "" && !ETagMatches(in.SrcIfMatch, src.ETag) {
-		return nil, preconditionFailed("x-amz-copy-source-If-Match")
-	}
-	if in.SrcIfNoneMatch != "" && ETagMatches(in.SrcIfNoneMatch, src.ETag) {
-		return nil, preconditionFailed("x-amz-copy-source-If-None-Match")
-	}
 	if in.SrcBucket == in.Bucket && in.SrcKey == in.Key && !in.ReplaceMeta {
 		return nil, awserr.New(awserr.InvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 	}
@@ -353,4 +366,31 @@ func (s *Service) CopyObject(ctx context.Context, in CopyInput) (*Object, error)
 		return nil, err
 	}
 	return o, nil
+}
+
+// MaxObjectTags is the number of tags an object may carry.
+const MaxObjectTags = 10
+
+// SetObjectTags replaces an object's tag set; an empty set deletes it.
+func (s *Service) SetObjectTags(ctx context.Context, bucket, key string, tags map[string]string) error {
+	if err := validateTags(tags, MaxObjectTags); err != nil {
+		return err
+	}
+	return s.db.Update(ctx, func(tx store.Tx) error {
+		if _, err := bucketIn(tx, bucket); err != nil {
+			return err
+		}
+		o, err := get[Object](tx, tableObject, objectKey(bucket, key))
+		if errors.Is(err, store.ErrNotFound) {
+			return noSuchKey(key)
+		}
+		if err != nil {
+			return err
+		}
+		o.Meta.Tags = tags
+		if len(tags) == 0 {
+			o.Meta.Tags = nil
+		}
+		return put(tx, tableObject, objectKey(bucket, key), o)
+	})
 }

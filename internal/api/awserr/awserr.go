@@ -86,9 +86,11 @@ const (
 	InvalidLocationConstraint            Code = "InvalidLocationConstraint"
 	InvalidPart                          Code = "InvalidPart"
 	InvalidPartOrder                     Code = "InvalidPartOrder"
+	InvalidPartNumber                    Code = "InvalidPartNumber"
 	InvalidTag                           Code = "InvalidTag"
 	KeyTooLongError                      Code = "KeyTooLongError"
 	MalformedTrailerError                Code = "MalformedTrailerError"
+	MetadataTooLarge                     Code = "MetadataTooLarge"
 	MissingContentLength                 Code = "MissingContentLength"
 	NoSuchCORSConfiguration              Code = "NoSuchCORSConfiguration"
 	NoSuchLifecycleConfiguration         Code = "NoSuchLifecycleConfiguration"
@@ -124,7 +126,7 @@ func statusOf(c Code) int {
 		return http.StatusConflict
 	case PreconditionFailed:
 		return http.StatusPreconditionFailed
-	case InvalidRange:
+	case InvalidRange, InvalidPartNumber:
 		return http.StatusRequestedRangeNotSatisfiable
 	case MethodNotAllowed:
 		return http.StatusMethodNotAllowed
