@@ -331,11 +331,13 @@ func assemble(u *Upload, list []CompletedPart, byNum map[int]*Part) (*Object, er
 	if a, ok := checksum.Parse(u.ChecksumAlgorithm); ok {
 		alg = a
 	}
-	var composite = alg.New()
 	for i, c := range list {
 		if i > 0 && c.Number <= list[i-1].Number {
 			return nil, awserr.New(awserr.InvalidPartOrder, "The list of parts was not in ascending order. Parts must be ordered by part number.").With("UploadId", u.ID)
 		}
+	}
+	var composite = alg.New()
+	for i, c := range list {
 		p := byNum[c.Number]
 		if p == nil || !ETagMatches(c.ETag, p.ETag) {
 			return nil, awserr.New(awserr.InvalidPart, "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.").
