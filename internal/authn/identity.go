@@ -19,6 +19,12 @@ const (
 	User
 	AssumedRole
 	FederatedUser
+	// WebIdentity is a caller proven by an OIDC token (AssumeRoleWithWebIdentity); ARN is the IAM
+	// OIDC provider's ARN, matched by a trust policy's Federated principal.
+	WebIdentity
+	// Service is an AWS service principal acting on its own (ec2.amazonaws.com assuming an
+	// instance profile's role); ARN is the service name.
+	Service
 )
 
 // Identity is the authenticated principal of a request.

@@ -58,29 +58,10 @@ type Check struct {
 // Account returns the caller's account.
 func (c *Call) Account() string { return c.Identity.Account }
 
-// Gate decides. Its methods are safe for concurrent use.
-type Gate struct {
-	cfg Config
-}
-
-// Config holds the gate's dependencies.
-type Config struct{}
-
-// New returns a gate.
-func New(cfg Config) *Gate { return &Gate{cfg: cfg} }
-
-// NewCall returns a call bound to this gate, from the request facts in c.
-func (g *Gate) NewCall(c Call) *Call {
-	c.gate = g
-	return &c
-}
-
-// Authorize asks whether the caller may perform chk and returns nil when it may, or the
-// AccessDenied error to send.
-func (c *Call) Authorize(chk Check) error {
-	err := c.gate.authorize(c, chk)
-	if err != nil {
-		c.Denied = err
-	}
-	return err
+// As returns a copy of c acting as another principal: the web identity a token proved, or the
+// service principal acting on the caller's behalf.
+func (c *Call) As(id *authn.Identity) *Call {
+	cp := *c
+	cp.Identity = id
+	return &cp
 }

@@ -39,6 +39,17 @@ func (s *Service) group(tx store.Tx, account, name string) (*Group, error) {
 	return g, err
 }
 
+// Group returns a group by name.
+func (s *Service) Group(ctx context.Context, account, name string) (*Group, error) {
+	var g *Group
+	err := s.view(ctx, func(tx store.Tx) error {
+		var err error
+		g, err = s.group(tx, account, name)
+		return err
+	})
+	return g, err
+}
+
 // GroupMembers returns a group and one page of its users.
 func (s *Service) GroupMembers(ctx context.Context, account, name string, p Page) (*Group, []*User, string, error) {
 	var g *Group

@@ -161,6 +161,21 @@ func (s *Service) AccessKey(ctx context.Context, id string) (*AccessKey, string,
 	return k, string(secret), nil
 }
 
+// KeyMetadata returns an access key of any account by ID without opening its secret, for callers
+// that need only its owner, status or last use (GetAccessKeyLastUsed).
+func (s *Service) KeyMetadata(ctx context.Context, id string) (*AccessKey, error) {
+	var k *AccessKey
+	err := s.view(ctx, func(tx store.Tx) error {
+		var err error
+		k, err = get[AccessKey](tx, tKey, id)
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, notFound("The Access Key with id %s cannot be found.", id)
+	}
+	return k, err
+}
+
 // RecordKeyUse notes when, where and for which service a key was last used. Callers throttle it:
 // it writes to the store.
 func (s *Service) RecordKeyUse(ctx context.Context, id, service, region string, at time.Time) error {

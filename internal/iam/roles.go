@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"rolegate/internal/api/awserr"
 	"rolegate/internal/idgen"
@@ -229,4 +230,26 @@ func (s *Service) DeleteRole(ctx context.Context, account, name string) error {
 		}
 		return tx.Delete(tRole, key(account, r.Name))
 	})
+}
+
+// NoteRoleUse records, at most once a minute per role and off the request path, that a role was
+// assumed (GetRole's RoleLastUsed).
+func (s *Service) NoteRoleUse(r *Role, region string, at time.Time) {
+	k := key(r.Account, r.Name)
+	if last, ok := s.roleUse.Load(k); ok && at.Sub(last.(time.Time)) < time.Minute {
+		return
+	}
+	s.roleUse.Store(k, at)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = s.cfg.Store.Update(ctx, func(tx store.Tx) error {
+			cur, err := s.role(tx, r.Account, r.Name)
+			if err != nil || cur.ID != r.ID {
+				return err
+			}
+			cur.LastUsed, cur.LastUsedRegion = at.UTC().Truncate(time.Second), region
+			return put(tx, tRole, key(r.Account, r.Name), cur)
+		})
+	}()
 }

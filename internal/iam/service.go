@@ -57,8 +57,9 @@ type Config struct {
 
 // Service is the IAM domain. It is safe for concurrent use.
 type Service struct {
-	cfg  Config
-	gens sync.Map // account -> *atomic.Uint64
+	cfg     Config
+	gens    sync.Map // account -> *atomic.Uint64
+	roleUse sync.Map // role key -> time.Time of the last recorded use
 }
 
 // New returns the IAM service.

@@ -75,3 +75,10 @@ func CheckNewTags(tags []Tag) error {
 	}
 	return nil
 }
+
+// MergeTags adds or replaces tags as the Tag* operations do (keys compare case-insensitively, at
+// most 50 tags), for entities changed through a Modify function such as ModifyOIDCProvider.
+func MergeTags(have, add []Tag) ([]Tag, error) { return mergeTags(have, add) }
+
+// RemoveTags drops the tags whose keys are listed (case-insensitively), as the Untag* operations do.
+func RemoveTags(have []Tag, keys []string) []Tag { return removeTags(have, keys) }

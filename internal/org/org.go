@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"rolegate/internal/api/awserr"
@@ -45,9 +46,23 @@ func (a *Account) ARN(o *Organization) string {
 
 // Service keeps accounts. It is safe for concurrent use.
 type Service struct {
-	st  store.Store
-	ids *idgen.Gen
-	now func() time.Time
+	st    store.Store
+	ids   *idgen.Gen
+	now   func() time.Time
+	orgID atomic.Pointer[string]
+}
+
+// ID returns the organization's ID, or "" before the first start completed.
+func (s *Service) ID() string {
+	if id := s.orgID.Load(); id != nil {
+		return *id
+	}
+	o, err := s.Organization(context.Background())
+	if err != nil {
+		return ""
+	}
+	s.orgID.Store(&o.ID)
+	return o.ID
 }
 
 // New returns the accounts service.

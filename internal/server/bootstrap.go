@@ -2,10 +2,7 @@ package server
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
-	"io"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -24,34 +21,12 @@ const ManagementProfile = "management"
 func openBox(cfg Config) (*secretbox.Box, error) {
 	key := cfg.KEK
 	if key == nil {
-		path := filepath.Join(cfg.DataDir, "kek")
-		raw, err := os.ReadFile(path)
-		switch {
-		case errors.Is(err, os.ErrNotExist):
-			key = make([]byte, 32)
-			if _, err := io.ReadFull(cfg.Rand, key); err != nil {
-				return nil, err
-			}
-			enc := base64.StdEncoding.EncodeToString(key)
-			if err := os.WriteFile(path, []byte(enc+"\n"), 0o600); err != nil {
-				return nil, err
-			}
-		case err != nil:
+		var err error
+		if key, err = secretbox.LoadOrCreateKey(filepath.Join(cfg.DataDir, "kek"), cfg.Rand); err != nil {
 			return nil, err
-		default:
-			if key, err = base64.StdEncoding.DecodeString(string(trimNL(raw))); err != nil {
-				return nil, errors.New("kek file is not base64")
-			}
 		}
 	}
 	return secretbox.New(key)
-}
-
-func trimNL(b []byte) []byte {
-	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
-		b = b[:len(b)-1]
-	}
-	return b
 }
 
 // bootstrap creates the organization and its management account (with a root key) when the data

@@ -23,16 +23,19 @@ import (
 	"rolegate/internal/api/query"
 	"rolegate/internal/api/router"
 	"rolegate/internal/api/s3api"
+	"rolegate/internal/api/stsapi"
 	"rolegate/internal/audit"
 	"rolegate/internal/authn"
 	"rolegate/internal/gate"
 	"rolegate/internal/iam"
 	"rolegate/internal/idgen"
+	"rolegate/internal/oidc"
 	"rolegate/internal/org"
 	"rolegate/internal/s3"
 	"rolegate/internal/secretbox"
 	"rolegate/internal/sigv4"
 	"rolegate/internal/store/sqlite"
+	"rolegate/internal/sts"
 	"rolegate/internal/token"
 )
 
@@ -89,6 +92,7 @@ type Server struct {
 	handler http.Handler
 	mgmt    *org.Account
 	s3      *s3.Service
+	revoked *revocations
 }
 
 // New opens the data directory and builds the server; on first start it creates the
@@ -110,7 +114,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		s.db.Close()
 		return nil, err
 	}
-	s.iam = iam.New(iam.Config{Store: s.db, IDs: s.ids, Box: s.box, Now: cfg.Now})
+	s.iam = iam.New(iam.Config{Store: s.db, IDs: s.ids, Box: s.box, Now: cfg.Now, CheckPolicy: s.checkIAMPolicy})
 	s.org = org.New(s.db, s.ids, cfg.Now)
 	if s.s3, err = s3.Open(ctx, s3.Config{Store: s.db, Dir: filepath.Join(cfg.DataDir, "objects"), IDs: s.ids, Now: cfg.Now}); err != nil {
 		s.Close()
@@ -139,25 +143,37 @@ func (s *Server) start(ctx context.Context) error {
 		return fmt.Errorf("session key ring: %w", err)
 	}
 	s.ring.Store(ring)
+	if s.revoked, err = loadRevocations(ctx, s.db, s.cfg.Now); err != nil {
+		return fmt.Errorf("revocations: %w", err)
+	}
 	return nil
 }
 
 func (s *Server) buildRouter() http.Handler {
 	keys := sigv4.NewKeyCache(4096)
-	auth := authn.New(authn.Config{Directory: s.iam, Ring: s.ring.Load, Keys: keys})
-	g := gate.New(gate.Config{})
+	auth := authn.New(authn.Config{Directory: s.iam, Ring: s.ring.Load, Keys: keys, Revoked: s.revoked.has})
+	g := gate.New(gate.Config{Directory: s.iam, OrgID: s.orgID, Encode: s.encodeMessage})
+	stsSvc := sts.New(sts.Config{Ring: s.ring.Load, Rand: s.cfg.Rand})
 	iamAPI := &iamapi.API{IAM: s.iam, Org: s.org}
-	orgAPI := &orgapi.API{Org: s.org, IAM: s.iam}
+	stsAPI := &stsapi.API{IAM: s.iam, STS: stsSvc, CheckPolicy: checkSessionPolicy, VerifyMFA: s.verifyMFA,
+		Decode: s.decodeMessage, AccessKeyAccount: s.accessKeyAccount,
+		WebIdentity: &oidc.Verifier{Providers: s.iam, Dir: filepath.Join(s.cfg.DataDir, "oidc")}}
+	orgAPI := &orgapi.API{Org: s.org, IAM: s.iam, Revoke: s.revoke}
 	return router.New(router.Config{
 		Auth: auth, Gate: g, IDs: s.ids, Audit: s.auditor, Now: s.cfg.Now, Log: s.cfg.Log,
 		Query: map[string]*query.Service{
 			"iam":      iamAPI.Service(),
+			"sts":      stsAPI.Service(),
 			"rolegate": orgAPI.Service(),
 		},
 		S3:        &s3api.API{S3: s.s3, Log: s.cfg.Log},
+		Restrict:  sessionKindLimits,
 		BaseHosts: []string{"localhost", "localhost.localstack.cloud"},
 	})
 }
+
+// orgID returns the organization's ID.
+func (s *Server) orgID() string { return s.org.ID() }
 
 // Handler returns the endpoint's HTTP handler (for tests under httptest).
 func (s *Server) Handler() http.Handler { return s.handler }

@@ -29,7 +29,10 @@ func (a *API) accountCreated(c *gate.Call) time.Time {
 // Service returns the IAM Query service with its full operation table.
 func (a *API) Service() *query.Service {
 	var ops []query.Op
-	for _, family := range [][]query.Op{a.userOps()} {
+	families := [][]query.Op{a.userOps(), a.groupOps(), a.roleOps(), a.policyOps(), a.attachOps(),
+		a.inlineOps(), a.keyOps(), a.loginOps(), a.profileOps(), a.oidcOps(), a.mfaOps(), a.detailsOps(),
+		a.miscOps()}
+	for _, family := range families {
 		ops = append(ops, family...)
 	}
 	return query.NewService("iam", query.IAMNamespace, "2010-05-08", ops)
@@ -136,15 +139,16 @@ func tags(ck *query.Check, p query.Params) []iam.Tag {
 	return out
 }
 
-// tagKeys reads a TagKeys list.
+// tagKeys reads a TagKeys list (at most 50 keys of 1..128 tag characters).
 func tagKeys(ck *query.Check, p query.Params) []string {
 	keys := p.List("TagKeys")
 	if keys == nil {
 		ck.Required(p, "TagKeys", "tagKeys")
 	}
-	for i, k := range keys {
-		ck.Len("tagKeys."+itoa(i+1)+".member", k, 1, 128)
+	if len(keys) > 50 {
+		ck.Fail("tagKeys", listValue(keys), "must have length less than or equal to 50")
 	}
+	members(ck, "tagKeys", keys, lengthRule(1, 128), charsRule(tagChar, `[\p{L}\p{Z}\p{N}_.:/=+\-@]+`))
 	return keys
 }
 
@@ -198,24 +202,31 @@ func tagMap(ts []iam.Tag) map[string]string {
 	return m
 }
 
+// members returns the tags of a possibly nil list.
+func (l *tagListXML) members() []tagXML {
+	if l == nil {
+		return nil
+	}
+	return l.Member
+}
+
 type tagXML struct {
 	Key   string
 	Value string
 }
 
-// tagsXML is a <Tags> list. encoding/xml writes an empty parent for a nil slice under an a>b
-// path, so optional lists are pointers to a wrapper instead.
-type tagsXML struct {
+// tagListXML is an optional Tags member: <Tags><member>…</member></Tags>.
+type tagListXML struct {
 	Member []tagXML `xml:"member"`
 }
 
-// tagList renders tags as <Tags><member>…</member></Tags>; nil when there are none so the element
-// is omitted.
-func tagList(ts []iam.Tag) *tagsXML {
+// tagList renders tags; nil when there are none so that a `xml:",omitempty"` field leaves the
+// element out. (A "Tags>member,omitempty" path would still write an empty <Tags></Tags>.)
+func tagList(ts []iam.Tag) *tagListXML {
 	if len(ts) == 0 {
 		return nil
 	}
-	out := &tagsXML{Member: make([]tagXML, len(ts))}
+	out := &tagListXML{Member: make([]tagXML, len(ts))}
 	for i, t := range ts {
 		out.Member[i] = tagXML{t.Key, t.Value}
 	}
@@ -247,14 +258,10 @@ func tagsPage(ts []iam.Tag, pg iam.Page) (any, error) {
 	if end < len(ts) {
 		next = itoa(end)
 	}
-	tags := tagList(ts[start:end])
-	if tags == nil {
-		tags = &tagsXML{}
-	}
 	return struct {
-		Tags *tagsXML
+		Tags tagListXML
 		listResult
-	}{Tags: tags, listResult: truncated(next)}, nil
+	}{Tags: tagListXML{Member: tagList(ts[start:end]).members()}, listResult: truncated(next)}, nil
 }
 
 // boundaryXML is the PermissionsBoundary member of users and roles.

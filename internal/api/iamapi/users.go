@@ -17,7 +17,7 @@ type userXML struct {
 	CreateDate          time.Time
 	PasswordLastUsed    *time.Time   `xml:",omitempty"`
 	PermissionsBoundary *boundaryXML `xml:",omitempty"`
-	Tags                *tagsXML     `xml:",omitempty"`
+	Tags                *tagListXML  `xml:",omitempty"`
 }
 
 // userOut renders a user; full adds the members GetUser returns and ListUsers omits.
@@ -42,7 +42,7 @@ func (a *API) userCheck(c *gate.Call, action, userName string) (gate.Check, erro
 	switch {
 	case err == nil:
 		chk.Resource, chk.ResourceTags = u.ARN(), tagMap(u.Tags)
-		if u.Boundary != "" {
+		if u.Boundary != "" && boundaryKeyed(action) {
 			chk.Keys = append(chk.Keys, gate.Key{Name: "iam:PermissionsBoundary", Values: []string{u.Boundary}})
 		}
 	case !iam.IsNoSuchEntity(err):
@@ -175,6 +175,9 @@ func (a *API) updateUser(c *gate.Call, p query.Params) (gate.Check, query.Work, 
 	}
 	chk, err := a.userCheck(c, "iam:UpdateUser", userName)
 	return chk, func() (any, error) {
+		if err := authorizeTarget(c, chk, "user", newPath, newName); err != nil {
+			return nil, err
+		}
 		return nil, a.IAM.UpdateUser(ctx(c), c.Account(), userName, newName, newPath)
 	}, err
 }

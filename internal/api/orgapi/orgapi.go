@@ -6,6 +6,8 @@
 package orgapi
 
 import (
+	"context"
+	"strings"
 	"time"
 
 	"rolegate/internal/api/awserr"
@@ -27,6 +29,8 @@ const (
 type API struct {
 	Org *org.Service
 	IAM *iam.Service
+	// Revoke puts a temporary access key on the deny list.
+	Revoke func(ctx context.Context, accessKeyID string) error
 }
 
 // Service returns the operation table.
@@ -34,6 +38,7 @@ func (a *API) Service() *query.Service {
 	return query.NewService(Name, Namespace, Version, []query.Op{
 		{Name: "CreateAccount", Prepare: a.createAccount},
 		{Name: "ListAccounts", ReadOnly: true, Prepare: a.listAccounts},
+		{Name: "RevokeSession", Prepare: a.revokeSession},
 	})
 }
 
@@ -118,4 +123,25 @@ func (a *API) listAccounts(c *gate.Call, p query.Params) (gate.Check, query.Work
 
 func accountOut(a *org.Account, o *org.Organization) accountXML {
 	return accountXML{Id: a.ID, Name: a.Name, Email: a.Email, Arn: a.ARN(o), Status: "ACTIVE", JoinedTimestamp: a.Created}
+}
+
+// revokeSession denies every further request made with a temporary access key. The account of the
+// session is not known without its token, so only the organization's management account may do it
+// (AWS's own way, a deny on aws:TokenIssueTime in the role, needs no administrator).
+func (a *API) revokeSession(c *gate.Call, p query.Params) (gate.Check, query.Work, error) {
+	var ck query.Check
+	id := ck.Required(p, "AccessKeyId", "accessKeyId")
+	ck.Len("accessKeyId", id, 16, 128)
+	if err := ck.Err(); err != nil {
+		return gate.Check{}, nil, err
+	}
+	if !strings.HasPrefix(id, "ASIA") {
+		return gate.Check{}, nil, awserr.New(awserr.InvalidParameterValue, "Only temporary access keys (ASIA...) can be revoked; deactivate or delete long-term keys with IAM.")
+	}
+	if _, err := a.management(c); err != nil {
+		return gate.Check{}, nil, err
+	}
+	return gate.Check{Action: "sts:RevokeSession", Resource: "*"}, func() (any, error) {
+		return nil, a.Revoke(c.Ctx, id)
+	}, nil
 }

@@ -2,6 +2,7 @@ package router
 
 import (
 	"net/url"
+	"time"
 
 	"rolegate/internal/audit"
 	"rolegate/internal/authn"
@@ -11,7 +12,7 @@ import (
 // auditEvent starts the CloudTrail-shaped event of a call.
 func auditEvent(c *gate.Call, readOnly bool) *audit.Event {
 	return &audit.Event{
-		UserIdentity: auditIdentity(c.Identity), EventTime: c.Now.UTC(), EventSource: c.Service + ".amazonaws.com",
+		UserIdentity: auditIdentity(c.Identity), EventTime: c.Now.UTC().Truncate(time.Second), EventSource: c.Service + ".amazonaws.com",
 		EventName: c.Operation, AWSRegion: c.Region, SourceIPAddress: c.SourceIP, UserAgent: c.UserAgent,
 		RequestID: c.RequestID, EventID: c.RequestID, ReadOnly: readOnly, ManagementEvent: c.Service != "s3",
 		RecipientAccountID: c.Identity.Account,

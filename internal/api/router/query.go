@@ -61,6 +61,12 @@ func (rt *Router) serveQuery(w http.ResponseWriter, r *http.Request, requestID s
 			query.WriteError(w, svc.Namespace, requestID, QueryAuthError(err))
 			return
 		}
+		if rt.cfg.Restrict != nil {
+			if err := rt.cfg.Restrict(id.Session, svc.Name, op.Name); err != nil {
+				query.WriteError(w, svc.Namespace, requestID, awserr.From(err, awserr.InternalFailure))
+				return
+			}
+		}
 	}
 	c := rt.newCall(r, requestID, svc.Name, id, auth.Region, now)
 	c.Operation = op.Name

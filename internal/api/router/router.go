@@ -19,6 +19,7 @@ import (
 	"rolegate/internal/gate"
 	"rolegate/internal/idgen"
 	"rolegate/internal/sigv4"
+	"rolegate/internal/token"
 )
 
 // S3 serves S3 requests that the router has identified (and authenticated, when signed).
@@ -47,6 +48,9 @@ type Config struct {
 	// Query services by credential-scope name (iam, sts, ec2, rolegate...).
 	Query map[string]*query.Service
 	S3    S3
+	// Restrict refuses calls that temporary credentials of some kinds may not make (GetSessionToken
+	// credentials without MFA on IAM, federated users on IAM, ...), or returns nil.
+	Restrict func(s *token.Session, service, action string) error
 	// BaseHosts are the host names the endpoint is reached by ("localhost", "127.0.0.1"); a Host
 	// of the form <bucket>.<base> is a virtual-hosted S3 request.
 	BaseHosts []string

@@ -98,6 +98,8 @@ func dsn(path string, readOnly bool) string {
 		q.Add("_pragma", "synchronous(FULL)")
 		// Large transactions (bulk loads) spill fewer pages with a bigger cache (in KiB).
 		q.Add("_pragma", "cache_size(-65536)")
+		// After a checkpoint, cut a WAL that a large transaction grew back to 64 MiB.
+		q.Add("_pragma", "journal_size_limit(67108864)")
 		q.Add("_txlock", "immediate")
 	}
 	u := url.URL{Scheme: "file", Path: filepath.ToSlash(path), RawQuery: q.Encode()}
@@ -157,7 +159,7 @@ func (d *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
 }
 
 // run runs fn in a transaction on a connection of pool.
-func (d *DB) run(ctx context.Context, pool *sql.DB, st *stmts, writable bool, fn func(store.Tx) error) (err error) {
+func (d *DB) run(ctx context.Context, pool *sql.DB, st *stmts, writable bool, fn func(store.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}

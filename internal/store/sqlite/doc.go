@@ -10,6 +10,10 @@
 // BLOBs: SQLite compares BLOBs with memcmp, which is exactly the byte order the store contract
 // asks for, and prefix scans are index ranges [prefix, successor(prefix)), never LIKE.
 //
+// Bulk loads (a seeding tool) need no separate path: one Update can carry a million Puts, since
+// the writer keeps a large page cache and the transaction is synced once, at commit. The WAL
+// grows to the size of the transaction until the next checkpoint folds it into the main file.
+//
 // Only internal/server (and tools that seed or inspect a data directory) import this package;
 // services see it through store.Store.
 package sqlite

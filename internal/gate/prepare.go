@@ -1,0 +1,202 @@
+package gate
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"rolegate/internal/authn"
+	"rolegate/internal/iam"
+	"rolegate/internal/policy"
+	"rolegate/internal/token"
+)
+
+// errNoPrincipal reports a session whose role or user no longer exists.
+var errNoPrincipal = errors.New("the principal no longer exists")
+
+// prepare fills e with the request, the policies in play and the request context.
+func (g *Gate) prepare(c *Call, chk *Check, e *evaluation) error {
+	id := c.Identity
+	e.req.Action, e.req.Resource, e.req.ResourceAccount = chk.Action, chk.Resource, resourceAccount(c, chk)
+	e.req.Context = &e.ctx
+	e.req.Principal = principalOf(id)
+	if chk.ResourcePolicy != "" {
+		name := chk.ResourcePolicyName
+		if name == "" {
+			name = "resource policy"
+		}
+		rp, err := g.resourcePolicy(name, chk.ResourcePolicy)
+		if err != nil {
+			return err
+		}
+		e.policies.Resource = rp
+	}
+	var tags []iam.Tag
+	switch id.Kind {
+	case authn.User:
+		p, err := g.principal(c.Ctx, iam.KindUser, id.Account, id.UserName)
+		if err != nil {
+			return err
+		}
+		if p.missing {
+			return errNoPrincipal
+		}
+		e.policies.Identity, e.policies.Boundary, tags = p.identity, p.boundary, p.tags
+	case authn.AssumedRole:
+		p, err := g.principal(c.Ctx, iam.KindRole, id.Account, id.RoleName)
+		if err != nil {
+			return err
+		}
+		if p.missing {
+			return errNoPrincipal
+		}
+		e.policies.Identity, e.policies.Boundary, tags = p.identity, p.boundary, p.tags
+	case authn.FederatedUser:
+		s := id.Session
+		if strings.HasSuffix(s.UserARN, ":root") {
+			// The root user's federated sessions are limited by their session policy only.
+			e.policies.Identity = g.allowAll
+		} else {
+			p, err := g.principal(c.Ctx, iam.KindUser, id.Account, s.UserARN[strings.LastIndexByte(s.UserARN, '/')+1:])
+			if err != nil {
+				return err
+			}
+			if p.missing {
+				return errNoPrincipal
+			}
+			e.policies.Identity, e.policies.Boundary, tags = p.identity, p.boundary, p.tags
+		}
+	}
+	if s := id.Session; s != nil && (s.Policy != "" || len(s.PolicyARNs) > 0) {
+		set, err := g.sessionPolicies(c.Ctx, id.Account, s.Policy, s.PolicyARNs)
+		if err != nil {
+			return err
+		}
+		e.policies.Session = set
+	}
+	g.fillContext(c, chk, e, tags)
+	return nil
+}
+
+// principalOf describes the caller as the policy engine sees it.
+func principalOf(id *authn.Identity) policy.Principal {
+	p := policy.Principal{ARN: id.ARN, Account: id.Account}
+	switch id.Kind {
+	case authn.Root:
+		p.Kind = policy.AccountRoot
+	case authn.User:
+		p.Kind = policy.User
+	case authn.AssumedRole:
+		p.Kind, p.RoleARN = policy.AssumedRole, id.RoleARN
+	case authn.FederatedUser:
+		p.Kind, p.ParentUserARN = policy.FederatedUser, id.Session.UserARN
+	case authn.WebIdentity:
+		p.Kind = policy.WebIdentity
+	case authn.Service:
+		p.Kind, p.Account = policy.ServicePrincipal, ""
+	default:
+		p = policy.Principal{Kind: policy.Anonymous}
+	}
+	return p
+}
+
+// fillContext sets the global condition keys of the request, then the keys of chk, which may
+// override them (AssumeRole with an MFA code sets aws:MultiFactorAuthPresent).
+func (g *Gate) fillContext(c *Call, chk *Check, e *evaluation, principalTags []iam.Tag) {
+	x := &e.ctx
+	id := c.Identity
+	now := c.Now.UTC()
+	e.buf = now.AppendFormat(e.buf[:0], "2006-01-02T15:04:05Z")
+	x.Set("aws:CurrentTime", string(e.buf))
+	x.Set("aws:EpochTime", strconv.FormatInt(now.Unix(), 10))
+	x.Set("aws:SecureTransport", strconv.FormatBool(c.Secure))
+	if c.SourceIP != "" {
+		x.Set("aws:SourceIp", c.SourceIP)
+	}
+	if c.UserAgent != "" {
+		x.Set("aws:UserAgent", c.UserAgent)
+	}
+	region := c.Region
+	if c.Service == "iam" || region == "" {
+		region = "us-east-1"
+	}
+	x.Set("aws:RequestedRegion", region)
+	x.Set("aws:PrincipalType", id.PrincipalType())
+	x.Set("aws:ResourceAccount", e.req.ResourceAccount)
+	if g.cfg.OrgID != nil {
+		if org := g.cfg.OrgID(); org != "" {
+			x.Set("aws:ResourceOrgID", org)
+			if id.Kind != authn.Anonymous && id.Kind != authn.Service && id.Kind != authn.WebIdentity {
+				x.Set("aws:PrincipalOrgID", org)
+			}
+		}
+	}
+	switch id.Kind {
+	case authn.Anonymous:
+		x.Set("aws:userid", "anonymous")
+	case authn.Service:
+		x.Set("aws:PrincipalIsAWSService", "true")
+		x.Set("aws:PrincipalServiceName", id.ARN)
+	case authn.WebIdentity:
+	default:
+		x.Set("aws:PrincipalArn", id.PrincipalARN())
+		x.Set("aws:PrincipalAccount", id.Account)
+		x.Set("aws:userid", id.UserID)
+		x.Set("aws:PrincipalIsAWSService", "false")
+		x.Set("aws:ViaAWSService", "false")
+		if id.Kind == authn.User {
+			x.Set("aws:username", id.UserName)
+		}
+	}
+	for _, t := range principalTags {
+		x.Set("aws:PrincipalTag/"+t.Key, t.Value)
+	}
+	if s := id.Session; s != nil {
+		sessionContext(x, s, now)
+	}
+	for k, v := range chk.ResourceTags {
+		x.Set("aws:ResourceTag/"+k, v)
+	}
+	for _, k := range chk.Keys {
+		if multiValued(k.Name) {
+			x.SetMulti(k.Name, k.Values)
+		} else if len(k.Values) > 0 {
+			x.Set(k.Name, k.Values[0])
+		}
+	}
+}
+
+// sessionContext sets the keys of temporary credentials.
+func sessionContext(x contextSetter, s *token.Session, now time.Time) {
+	x.Set("aws:TokenIssueTime", s.Issued.UTC().Format("2006-01-02T15:04:05Z"))
+	x.Set("aws:MultiFactorAuthPresent", strconv.FormatBool(s.MFA))
+	if s.MFA {
+		x.Set("aws:MultiFactorAuthAge", strconv.FormatInt(int64(now.Sub(s.MFAAuthTime)/time.Second), 10))
+	}
+	if s.SourceIdentity != "" {
+		x.Set("aws:SourceIdentity", s.SourceIdentity)
+	}
+	if s.Provider != "" {
+		x.Set("aws:FederatedProvider", s.Provider)
+	}
+	if s.SourceInstanceARN != "" {
+		x.Set("ec2:SourceInstanceARN", s.SourceInstanceARN)
+	}
+	// Session tags override the principal's tags of the same key.
+	for _, t := range s.Tags {
+		x.Set("aws:PrincipalTag/"+t.Key, t.Value)
+	}
+}
+
+type contextSetter interface{ Set(key, value string) }
+
+// multiValued reports the condition keys that carry a set of values.
+func multiValued(name string) bool {
+	switch strings.ToLower(name) {
+	case "aws:tagkeys", "sts:transitivetagkeys", "aws:calledvia", "aws:principalorgpaths",
+		"aws:resourceorgpaths", "aws:principalservicenameslist", "s3:requestobjecttagkeys":
+		return true
+	}
+	return strings.HasSuffix(strings.ToLower(name), ":amr")
+}
