@@ -2,9 +2,11 @@ package s3
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 
 	"rolegate/internal/api/awserr"
+	"rolegate/internal/policy"
 )
 
 // MaxPolicySize is the largest bucket policy S3 accepts, in bytes.
@@ -68,14 +70,21 @@ func strs(raw json.RawMessage) ([]string, bool) {
 	return list, err == nil
 }
 
-// ValidatePolicy checks a bucket policy as S3 does on PutBucketPolicy: valid JSON, a known
-// Version, statements with Effect, a principal, actions of S3 and resources of this bucket.
-// Semantic checks of conditions and principals are the policy engine's when it evaluates.
+// ValidatePolicy checks a bucket policy as S3 does on PutBucketPolicy: the policy language's
+// rules for resource-based policies (package policy), then what S3 adds: actions of S3 only and
+// resources of this bucket only.
 func ValidatePolicy(bucket, doc string) error {
 	if len(doc) > MaxPolicySize {
 		return malformed("Policies cannot exceed 20 KB")
 	}
 	if !strings.HasPrefix(strings.TrimLeft(doc, " \t\r\n"), "{") {
+		return malformed("Policies must be valid JSON and the first byte must be '{'")
+	}
+	if _, err := policy.Validate([]byte(doc), policy.Rules{Kind: policy.Resource, MaxSize: MaxPolicySize}); err != nil {
+		var pe *policy.Error
+		if errors.As(err, &pe) {
+			return malformed(pe.Message)
+		}
 		return malformed("Policies must be valid JSON and the first byte must be '{'")
 	}
 	list, err := statements(doc)
