@@ -28,6 +28,11 @@ func (a *API) authorize(q *request) error {
 		switch {
 		case err == nil:
 			q.b = b
+			if q.op == ops.HeadBucket {
+				// AWS: HeadBucket names the bucket's region even when it refuses the caller;
+				// SDKs find a bucket's region with an anonymous HeadBucket.
+				q.w.Header().Set("x-amz-bucket-region", b.Region)
+			}
 		case errors.As(err, &ae) && ae.Code == awserr.NoSuchBucket:
 			if q.c.Authorize(a.check(q, q.op.action, q.key)) != nil {
 				return accessDeniedOr(q.c)

@@ -173,12 +173,10 @@ func chunked(key sigv4.Key, amzDate, scope, seed string, data []byte, size int, 
 
 // chunkedLength is the encoded length of chunked(data, size).
 func chunkedLength(n, size int) int64 {
-	total := int64(0)
-	for off := 0; ; off += size {
-		c := min(size, n-off)
-		total += int64(len(fmt.Sprintf("%x", c)) + len(";chunk-signature=") + 64 + 2 + c + 2)
-		if c == 0 {
-			return total
-		}
+	frame := func(c int) int64 { return int64(len(fmt.Sprintf("%x", c)) + len(";chunk-signature=") + 64 + 2 + c + 2) }
+	total := frame(0)
+	for off := 0; off < n; off += size {
+		total += frame(min(size, n-off))
 	}
+	return total
 }
