@@ -49,20 +49,29 @@ func (s *Service) CreateBucket(ctx context.Context, account, name, region string
 		}
 		return tx.Put(tableOwned, account+"/"+name, nil)
 	})
+	s.buckets.invalidate(name)
 	if err != nil {
 		return nil, err
 	}
 	return b, nil
 }
 
-// Bucket returns the bucket called name, or NoSuchBucket.
+// Bucket returns the bucket called name, or NoSuchBucket. The record is shared: callers must
+// not modify it.
 func (s *Service) Bucket(ctx context.Context, name string) (*Bucket, error) {
+	if v, ok := s.buckets.m.Load(name); ok {
+		return v.(*Bucket), nil
+	}
+	gen := s.buckets.gen.Load()
 	var b *Bucket
 	err := s.db.View(ctx, func(tx store.Tx) error {
 		var err error
 		b, err = bucketIn(tx, name)
 		return err
 	})
+	if err == nil && s.buckets.gen.Load() == gen {
+		s.buckets.m.Store(name, b)
+	}
 	return b, err
 }
 
@@ -93,6 +102,7 @@ func (s *Service) Buckets(ctx context.Context, account string) ([]*Bucket, error
 
 // DeleteBucket deletes an empty bucket (no objects and no multipart uploads in progress).
 func (s *Service) DeleteBucket(ctx context.Context, name string) error {
+	defer s.buckets.invalidate(name)
 	return s.db.Update(ctx, func(tx store.Tx) error {
 		b, err := bucketIn(tx, name)
 		if err != nil {
@@ -118,6 +128,7 @@ func (s *Service) DeleteBucket(ctx context.Context, name string) error {
 
 // updateBucket applies fn to the bucket in one transaction.
 func (s *Service) updateBucket(ctx context.Context, name string, fn func(*Bucket) error) error {
+	defer s.buckets.invalidate(name)
 	return s.db.Update(ctx, func(tx store.Tx) error {
 		b, err := bucketIn(tx, name)
 		if err != nil {

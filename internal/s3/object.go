@@ -177,12 +177,13 @@ func checkKey(key string) error {
 func (s *Service) Head(ctx context.Context, bucket, key string) (*Object, error) {
 	var o *Object
 	err := s.db.View(ctx, func(tx store.Tx) error {
-		if _, err := bucketIn(tx, bucket); err != nil {
-			return err
-		}
 		var err error
 		o, err = get[Object](tx, tableObject, objectKey(bucket, key))
 		if errors.Is(err, store.ErrNotFound) {
+			// Only an empty bucket can be deleted: the bucket is checked when the key is absent.
+			if _, err := bucketIn(tx, bucket); err != nil {
+				return err
+			}
 			return noSuchKey(key)
 		}
 		return err

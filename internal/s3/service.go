@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"rolegate/internal/api/awserr"
@@ -35,6 +37,9 @@ type Service struct {
 	data *dataDir
 	ids  *idgen.Gen
 	now  func() time.Time
+	// buckets caches bucket records: every request reads its bucket (owner, policy, tags)
+	// before it is authorized, and the hot path reads memory.
+	buckets bucketCache
 }
 
 // Open returns the service over cfg.Dir, after removing the data files that no metadata names
@@ -124,4 +129,18 @@ func noSuchUpload(id string) error {
 
 func invalidArgument(msg, name, value string) error {
 	return awserr.New(awserr.InvalidArgument, msg).With("ArgumentName", name).With("ArgumentValue", value)
+}
+
+// bucketCache holds bucket records read from the store. Writers bump gen after their commit and
+// drop the entry; a reader stores what it read only if no write committed since it started, so a
+// stale record is never cached. Within one process this is exact; several nodes sharing one
+// database would also need the store's change notifications.
+type bucketCache struct {
+	gen atomic.Uint64
+	m   sync.Map // name → *Bucket
+}
+
+func (c *bucketCache) invalidate(name string) {
+	c.gen.Add(1)
+	c.m.Delete(name)
 }

@@ -17,7 +17,7 @@ import (
 
 // newUser creates an IAM user in the account of root with an inline policy (none when "") and
 // returns its access key.
-func newUser(t *testing.T, srv *testkit.Server, root testkit.Creds, name, policy string) testkit.Creds {
+func newUser(t testing.TB, srv *testkit.Server, root testkit.Creds, name, policy string) testkit.Creds {
 	t.Helper()
 	ctx := context.Background()
 	c := srv.IAM(root)
