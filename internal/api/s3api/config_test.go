@@ -61,8 +61,14 @@ func TestTerraformBucketReads(t *testing.T) {
 			_, err := c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: b})
 			return err
 		}, "NoSuchLifecycleConfiguration"},
-		{"GetBucketReplication", func() error { _, err := c.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: b}); return err }, "ReplicationConfigurationNotFoundError"},
-		{"GetBucketEncryption", func() error { _, err := c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: b}); return err }, "ServerSideEncryptionConfigurationNotFoundError"},
+		{"GetBucketReplication", func() error {
+			_, err := c.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: b})
+			return err
+		}, "ReplicationConfigurationNotFoundError"},
+		{"GetBucketEncryption", func() error {
+			_, err := c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: b})
+			return err
+		}, "ServerSideEncryptionConfigurationNotFoundError"},
 		{"GetObjectLockConfiguration", func() error {
 			_, err := c.GetObjectLockConfiguration(ctx, &s3.GetObjectLockConfigurationInput{Bucket: b})
 			return err
@@ -72,7 +78,10 @@ func TestTerraformBucketReads(t *testing.T) {
 			_, err := c.GetBucketOwnershipControls(ctx, &s3.GetBucketOwnershipControlsInput{Bucket: b})
 			return err
 		}, "OwnershipControlsNotFoundError"},
-		{"GetPublicAccessBlock", func() error { _, err := c.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: b}); return err }, "NoSuchPublicAccessBlockConfiguration"},
+		{"GetPublicAccessBlock", func() error {
+			_, err := c.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: b})
+			return err
+		}, "NoSuchPublicAccessBlockConfiguration"},
 		{"GetBucketNotificationConfiguration", func() error {
 			_, err := c.GetBucketNotificationConfiguration(ctx, &s3.GetBucketNotificationConfigurationInput{Bucket: b})
 			return err
