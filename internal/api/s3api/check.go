@@ -42,6 +42,9 @@ func (a *API) authorize(q *request) error {
 			return err
 		}
 	}
+	if owner := q.r.Header.Get("X-Amz-Expected-Bucket-Owner"); owner != "" && q.b != nil && owner != q.b.Account {
+		return accessDenied()
+	}
 	if q.op.perKey {
 		return nil
 	}

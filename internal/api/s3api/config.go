@@ -94,9 +94,15 @@ func tagSet(tags map[string]string) []tag {
 	return out
 }
 
+// taggingIn is a <Tagging> body as read: the root's name and namespace are not checked, as
+// clients differ in sending the namespace.
+type taggingIn struct {
+	TagSet []tag `xml:"TagSet>Tag"`
+}
+
 // parseTagging reads a <Tagging> body into a map, refusing duplicate keys.
 func parseTagging(q *request) (map[string]string, error) {
-	var t tagging
+	var t taggingIn
 	if _, err := decodeXML(q, &t, false); err != nil {
 		return nil, err
 	}
@@ -152,7 +158,7 @@ func (a *API) getBucketVersioning(q *request) error {
 }
 
 func (a *API) putBucketVersioning(q *request) error {
-	var v versioningConfiguration
+	var v struct{ Status, MfaDelete string }
 	if _, err := decodeXML(q, &v, false); err != nil {
 		return err
 	}
