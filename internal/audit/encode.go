@@ -2,7 +2,6 @@ package audit
 
 import (
 	"encoding"
-	"encoding/json"
 	"reflect"
 	"strconv"
 	"strings"
@@ -119,13 +118,7 @@ func appendStruct(b []byte, v reflect.Value, open bool) []byte {
 	return b
 }
 
-func appendString(b []byte, s string) []byte {
-	q, err := json.Marshal(s)
-	if err != nil {
-		return append(b, `""`...)
-	}
-	return append(b, q...)
-}
+func appendString(b []byte, s string) []byte { return appendJSONString(b, s) }
 
 // fieldName is a field's name on the wire: its json tag, else its xml tag's last element, else
 // its Go name; "" means the field is not encoded.

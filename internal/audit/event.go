@@ -6,8 +6,6 @@
 package audit
 
 import (
-	"encoding/json"
-	"reflect"
 	"strings"
 	"time"
 )
@@ -116,13 +114,3 @@ func lowerCamel(s string) string {
 	return string(s[0]+'a'-'A') + s[1:]
 }
 
-// scrub returns v as JSON with lower-camel member names and secrets removed, ready to embed.
-func scrub(v any) any {
-	if v == nil {
-		return nil
-	}
-	if raw, ok := v.(json.RawMessage); ok {
-		return raw
-	}
-	return json.RawMessage(appendScrubbed(nil, reflect.ValueOf(v)))
-}
