@@ -113,4 +113,3 @@ func lowerCamel(s string) string {
 	}
 	return string(s[0]+'a'-'A') + s[1:]
 }
-

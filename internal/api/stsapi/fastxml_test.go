@@ -32,4 +32,3 @@ func TestHandWrittenXMLMatchesEncodingXML(t *testing.T) {
 		}
 	}
 }
-
