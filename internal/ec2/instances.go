@@ -214,10 +214,37 @@ func checkLaunch(in *RunInput) (Image, InstanceType, error) {
 	return img, typ, nil
 }
 
-// validZone reports whether zone is one of region's zones (REGION + a..f).
+// Zones returns the availability zones of region: REGION + a, b and c.
+func Zones(region string) []string {
+	return []string{region + "a", region + "b", region + "c"}
+}
+
+// ZoneID returns the zone ID of region's i-th zone ("use1-az1"), abbreviating the region as AWS
+// does (us-east-1 → use1).
+func ZoneID(region string, i int) string {
+	parts := strings.Split(region, "-")
+	abbr := ""
+	for j, p := range parts {
+		switch {
+		case j == len(parts)-1:
+			abbr += p
+		case j == 0:
+			abbr += p
+		case p != "":
+			abbr += p[:1]
+		}
+	}
+	return abbr + "-az" + strconv.Itoa(i+1)
+}
+
+// validZone reports whether zone is one of region's zones.
 func validZone(region, zone string) bool {
-	rest, ok := strings.CutPrefix(zone, region)
-	return ok && len(rest) == 1 && rest[0] >= 'a' && rest[0] <= 'f'
+	for _, z := range Zones(region) {
+		if z == zone {
+			return true
+		}
+	}
+	return false
 }
 
 // privateIP draws an address in 10.0.0.0/16, avoiding the network's reserved first hosts.

@@ -90,6 +90,7 @@ type Server struct {
 	handler http.Handler
 	mgmt    *org.Account
 	revoked *revocations
+	ec2     *ec2Runtime
 }
 
 // New opens the data directory and builds the server; on first start it creates the
@@ -158,6 +159,7 @@ func (s *Server) buildRouter() http.Handler {
 			"iam":      iamAPI.Service(),
 			"sts":      stsAPI.Service(),
 			"rolegate": orgAPI.Service(),
+			"ec2":      s.ec2Service(g, stsSvc),
 		},
 		Restrict:  sessionKindLimits,
 		BaseHosts: []string{"localhost", "localhost.localstack.cloud"},
@@ -193,7 +195,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 
 // Close releases the data directory.
 func (s *Server) Close() error {
-	var errs []error
+	errs := []error{s.stopEC2()}
 	if s.auditor != nil {
 		errs = append(errs, s.auditor.Close())
 	}
