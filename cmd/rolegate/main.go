@@ -7,6 +7,9 @@
 //	rolegate serve [--listen ADDR] [--data DIR]
 //	rolegate account create NAME | account list
 //	rolegate policy decide | policy validate FILE --type TYPE
+//	rolegate instance list | instance env INSTANCE_ID
+//	rolegate exec --role ROLE_ARN [--profile P] -- COMMAND [ARGS]
+//	rolegate credential-process --role ROLE_ARN [--profile P]
 package main
 
 import (
@@ -32,6 +35,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runAccount(args[1:], stdout, stderr)
 	case "policy":
 		return runPolicy(args[1:], stdin, stdout, stderr)
+	case "instance":
+		return runInstance(args[1:], stdout, stderr)
+	case "exec":
+		return runExec(args[1:], stdin, stdout, stderr)
+	case "credential-process":
+		return runCredentialProcess(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return 0
@@ -49,5 +58,8 @@ commands:
   serve            run the AWS-compatible endpoint
   account          create and list accounts
   policy           decide requests offline, validate policy documents
+  instance         list EC2 instances and their metadata endpoints
+  exec             run a command with a role's credentials, served as a container endpoint
+  credential-process  print a role's credentials for credential_process in ~/.aws/config
 `)
 }
