@@ -297,6 +297,13 @@ func TestEndpointFollowsTheInstanceState(t *testing.T) {
 	if status, body, _ := get(t, http.MethodGet, ep+"/latest/meta-data/instance-id"); status != 200 || body != id {
 		t.Errorf("restarted instance on its old port: %d %q", status, body)
 	}
+	if _, err := f.ec2.ModifyInstanceMetadataOptions(ctx, &ec2.ModifyInstanceMetadataOptionsInput{InstanceId: aws.String(id),
+		HttpEndpoint: types.InstanceMetadataEndpointStateDisabled}); err != nil {
+		t.Fatal(err)
+	}
+	if status, _, _ := get(t, http.MethodGet, ep+"/latest/meta-data/instance-id"); status != 403 {
+		t.Errorf("disabled endpoint: %d, want 403", status)
+	}
 	if _, err := f.ec2.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: []string{id}}); err != nil {
 		t.Fatal(err)
 	}

@@ -36,6 +36,7 @@ func (a *API) Service() *query.Service {
 		{Name: "DescribeImages", ReadOnly: true, Prepare: a.describeImages},
 		{Name: "DescribeInstanceTypes", ReadOnly: true, Prepare: a.describeInstanceTypes},
 		{Name: "DescribeAvailabilityZones", ReadOnly: true, Prepare: a.describeAvailabilityZones},
+		{Name: "DescribeInstanceCreditSpecifications", ReadOnly: true, Prepare: a.describeInstanceCreditSpecifications},
 	}
 	for i := range ops {
 		ops[i].Prepare = dryRun(ops[i].Prepare)

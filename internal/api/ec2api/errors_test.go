@@ -124,6 +124,10 @@ func TestCatalogAndAttributes(t *testing.T) {
 	if _, err := f.root.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: []string{aws.ToString(in.InstanceId)}}); err != nil {
 		t.Errorf("terminate after clearing protection: %v", err)
 	}
+	credits, err := f.root.DescribeInstanceCreditSpecifications(ctx, &ec2.DescribeInstanceCreditSpecificationsInput{InstanceIds: []string{aws.ToString(in.InstanceId)}})
+	if err != nil || len(credits.InstanceCreditSpecifications) != 1 || aws.ToString(credits.InstanceCreditSpecifications[0].CpuCredits) != "standard" {
+		t.Errorf("credit specifications of a t2.micro = %+v %v", credits, err)
+	}
 	zones, err := f.root.DescribeAvailabilityZones(ctx, &ec2.DescribeAvailabilityZonesInput{})
 	if err != nil || len(zones.AvailabilityZones) != 3 || aws.ToString(zones.AvailabilityZones[0].ZoneId) != "use1-az1" {
 		t.Errorf("zones = %+v %v", zones, err)

@@ -1,6 +1,8 @@
 package ec2api
 
 import (
+	"strings"
+
 	"rolegate/internal/api/awserr"
 	"rolegate/internal/api/query"
 	"rolegate/internal/ec2"
@@ -199,4 +201,43 @@ func (a *API) stopInstances(c *gate.Call, p query.Params) (gate.Check, query.Wor
 	return a.stateChange(c, p, "ec2:StopInstances", func(ids []string) ([]ec2.StateChange, error) {
 		return a.EC2.Stop(c.Ctx, c.Account(), c.Region, ids)
 	})
+}
+
+// describeInstanceCreditSpecifications answers for burstable instances (Terraform reads it for
+// them): t2 instances launch "standard", later burstable families "unlimited", as AWS defaults.
+func (a *API) describeInstanceCreditSpecifications(c *gate.Call, p query.Params) (gate.Check, query.Work, error) {
+	q := ec2.Query{IDs: p.Flat("InstanceId"), NextToken: p.String("NextToken")}
+	var err error
+	if q.Filters, err = filters(p); err != nil {
+		return gate.Check{}, nil, err
+	}
+	if q.MaxResults, err = maxResults(p, 5, 1000); err != nil {
+		return gate.Check{}, nil, err
+	}
+	return gate.Check{Action: "ec2:DescribeInstanceCreditSpecifications", Resource: "*"}, func() (any, error) {
+		ins, next, err := a.EC2.Instances(c.Ctx, c.Account(), c.Region, q)
+		if err != nil {
+			return nil, err
+		}
+		type spec struct {
+			InstanceID string `xml:"instanceId"`
+			CPUCredits string `xml:"cpuCredits"`
+		}
+		out := struct {
+			Specs     []spec `xml:"instanceCreditSpecificationSet>item"`
+			NextToken string `xml:"nextToken,omitempty"`
+		}{NextToken: next}
+		for _, in := range ins {
+			t, ok := ec2.LookupInstanceType(in.InstanceType)
+			if !ok || !t.Burstable {
+				continue
+			}
+			credits := "unlimited"
+			if strings.HasPrefix(t.Name, "t2.") {
+				credits = "standard"
+			}
+			out.Specs = append(out.Specs, spec{in.ID, credits})
+		}
+		return out, nil
+	}, nil
 }
