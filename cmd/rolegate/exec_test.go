@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -12,7 +13,9 @@ import (
 	"testing"
 	"time"
 
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials/endpointcreds"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"rolegate/internal/client"
 	"rolegate/internal/imds"
@@ -25,7 +28,8 @@ func TestExecRunsTheCommandAsTheRole(t *testing.T) {
 	cleanEnv(t)
 	srv := testkit.NewServer(t)
 	opsUser(t, srv)
-	roleARN, _ := srv.InstanceProfile(t, srv.Management.Root, "reader", accountTrust(srv.Management.ID), listRolesOnly)
+	roleARN, _ := srv.InstanceProfile(t, srv.Management.Root, "reader", accountTrust(srv.Management.ID),
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:ListRoles","s3:ListAllMyBuckets"],"Resource":"*"}]}`)
 	// Keys in the parent's environment must not reach the child.
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAPARENTKEY0000000")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "parent-secret")
@@ -43,10 +47,18 @@ func TestExecRunsTheCommandAsTheRole(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &who); err != nil || !strings.HasPrefix(who.Arn, "arn:aws:sts::"+srv.Management.ID+":assumed-role/reader/rolegate-exec-") {
 		t.Errorf("child identity %q (%v)", out, err)
 	}
-	// S3 is served by another part of rolegate; IAM stands in for it here.
 	if code, _, stderr := execute(cli, "iam", "list-roles"); code != 0 {
 		t.Errorf("exec aws iam list-roles: %d %s", code, stderr)
 	}
+	t.Run("s3 ls", func(t *testing.T) {
+		var re *awshttp.ResponseError
+		if _, err := srv.S3(srv.Management.Root).ListBuckets(context.Background(), &s3.ListBucketsInput{}); errors.As(err, &re) && re.HTTPStatusCode() == http.StatusNotImplemented {
+			t.Skip("this build does not serve S3")
+		}
+		if code, _, stderr := execute(cli, "s3", "ls"); code != 0 {
+			t.Errorf("exec aws s3 ls: %d %s", code, stderr)
+		}
+	})
 	if code, _, stderr := execute(cli, "iam", "list-users"); code == 0 || !strings.Contains(stderr, "AccessDenied") {
 		t.Errorf("exec aws iam list-users: %d %s", code, stderr)
 	}

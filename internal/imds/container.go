@@ -93,6 +93,7 @@ type containerError struct {
 	Message string `json:"message"`
 }
 
+// ServeHTTP answers one credentials request.
 func (h *ContainerHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet {
 		writeContainer(w, http.StatusMethodNotAllowed, containerError{"MethodNotAllowed", "Only GET is served."})

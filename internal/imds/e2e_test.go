@@ -21,6 +21,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"rolegate/internal/client"
+	"rolegate/internal/testkit"
 )
 
 // TestSDKConfiguredOnlyWithTheMetadataEndpoint resolves credentials the way a program on an
@@ -330,4 +331,33 @@ func keys(m map[string]string) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// TestSessionsCarryTheSourceInstance pins a permission to one instance with ec2:SourceInstanceARN:
+// the same role's credentials from another instance are refused.
+func TestSessionsCarryTheSourceInstance(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.srv.InstanceProfile(t, f.srv.Management.Root, "pinned", testkit.EC2Trust, "")
+	a, epA := f.launch(t, "pinned", types.HttpTokensStateRequired)
+	_, epB := f.launch(t, "pinned", types.HttpTokensStateRequired)
+	policy := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListRoles","Resource":"*",
+		"Condition":{"StringEquals":{"ec2:SourceInstanceARN":"arn:aws:ec2:us-east-1:` + f.srv.Management.ID + `:instance/` + a + `"}}}]}`
+	if _, err := f.srv.IAM(f.srv.Management.Root).PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("pinned"),
+		PolicyName: aws.String("pin"), PolicyDocument: aws.String(policy)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, endpoint string
+		allowed        bool
+	}{{"pinned instance", epA, true}, {"other instance", epB, false}} {
+		c, err := roleCreds(t, tc.endpoint)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.srv.IAM(asTestkit(c)).ListRoles(ctx, &iam.ListRolesInput{})
+		if (err == nil) != tc.allowed {
+			t.Errorf("%s: ListRoles err = %v, want allowed %v", tc.name, err, tc.allowed)
+		}
+	}
 }
