@@ -104,3 +104,76 @@ func TestInstanceListAndEnv(t *testing.T) {
 		t.Errorf("unknown instance: %d %s", code, errOut.String())
 	}
 }
+
+// TestAWSCLIDrivesEC2 launches, describes, re-associates and terminates with the aws CLI, whose
+// botocore serializes and parses the ec2 dialect on its own.
+func TestAWSCLIDrivesEC2(t *testing.T) {
+	cli := needAWSCLI(t)
+	cleanEnv(t)
+	srv := testkit.NewServer(t)
+	srv.InstanceProfile(t, srv.Management.Root, "app", testkit.EC2Trust, listRolesOnly)
+	srv.InstanceProfile(t, srv.Management.Root, "audit", testkit.EC2Trust, "")
+	awsJSON := func(out any, args ...string) {
+		t.Helper()
+		cmd := exec.Command(cli, append(args, "--output", "json")...)
+		cmd.Env = append(os.Environ(), "AWS_CONFIG_FILE="+srv.Dir+"/aws/config", "AWS_SHARED_CREDENTIALS_FILE="+srv.Dir+"/aws/credentials",
+			"AWS_PROFILE=management")
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("aws %v: %v\n%s", args, err, stderr.String())
+		}
+		if out != nil {
+			if err := json.Unmarshal(stdout.Bytes(), out); err != nil {
+				t.Fatalf("aws %v: %v\n%s", args, err, stdout.String())
+			}
+		}
+	}
+	type instance struct {
+		InstanceId, PublicDnsName string
+		State                     struct{ Name string }
+		IamInstanceProfile        struct{ Arn string }
+		Tags                      []struct{ Key, Value string }
+	}
+	var run struct{ Instances []instance }
+	awsJSON(&run, "ec2", "run-instances", "--image-id", "ami-0a1b2c3d4e5f60004", "--count", "1", "--instance-type", "t3.micro",
+		"--iam-instance-profile", "Name=app", "--metadata-options", "HttpTokens=required",
+		"--tag-specifications", "ResourceType=instance,Tags=[{Key=Name,Value=cli}]")
+	if len(run.Instances) != 1 || run.Instances[0].State.Name != "pending" {
+		t.Fatalf("run-instances: %+v", run)
+	}
+	id := run.Instances[0].InstanceId
+	var desc struct{ Reservations []struct{ Instances []instance } }
+	awsJSON(&desc, "ec2", "describe-instances", "--filters", "Name=tag:Name,Values=cli", "Name=instance-state-name,Values=running")
+	if len(desc.Reservations) != 1 || desc.Reservations[0].Instances[0].InstanceId != id {
+		t.Fatalf("describe-instances: %+v", desc)
+	}
+	got := desc.Reservations[0].Instances[0]
+	if !strings.HasPrefix(got.PublicDnsName, "127.0.0.1:") || !strings.HasSuffix(got.IamInstanceProfile.Arn, ":instance-profile/app") ||
+		len(got.Tags) != 1 || got.Tags[0].Value != "cli" {
+		t.Errorf("described %+v", got)
+	}
+	var assoc struct {
+		IamInstanceProfileAssociations []struct{ AssociationId, State string }
+	}
+	awsJSON(&assoc, "ec2", "describe-iam-instance-profile-associations", "--filters", "Name=instance-id,Values="+id)
+	if len(assoc.IamInstanceProfileAssociations) != 1 || assoc.IamInstanceProfileAssociations[0].State != "associated" {
+		t.Fatalf("associations: %+v", assoc)
+	}
+	awsJSON(nil, "ec2", "replace-iam-instance-profile-association", "--association-id", assoc.IamInstanceProfileAssociations[0].AssociationId,
+		"--iam-instance-profile", "Name=audit")
+	out, stderr, err := awsOnInstance(t, cli, "http://"+got.PublicDnsName, srv.URL, "sts", "get-caller-identity", "--output", "json")
+	if err != nil || !strings.Contains(out, ":assumed-role/audit/"+id) {
+		t.Errorf("identity after replace: %s %v %s", out, err, stderr)
+	}
+	var term struct {
+		TerminatingInstances []struct{ CurrentState struct{ Name string } }
+	}
+	awsJSON(&term, "ec2", "terminate-instances", "--instance-ids", id)
+	if len(term.TerminatingInstances) != 1 || term.TerminatingInstances[0].CurrentState.Name != "shutting-down" {
+		t.Errorf("terminate-instances: %+v", term)
+	}
+	if _, _, err := awsOnInstance(t, cli, "http://"+got.PublicDnsName, srv.URL, "sts", "get-caller-identity"); err == nil {
+		t.Error("credentials from a terminated instance's endpoint")
+	}
+}

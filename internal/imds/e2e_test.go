@@ -361,3 +361,31 @@ func TestSessionsCarryTheSourceInstance(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentFirstRequestsShareOneSession starts many credential fetches at once on a fresh
+// endpoint: they all get the same session.
+func TestConcurrentFirstRequestsShareOneSession(t *testing.T) {
+	f := newFixture(t)
+	_, ep := f.launch(t, "app", types.HttpTokensStateOptional)
+	const n = 16
+	keys := make(chan string, n)
+	for i := 0; i < n; i++ {
+		go func() {
+			c, err := roleCreds(t, ep)
+			if err != nil {
+				keys <- "error: " + err.Error()
+				return
+			}
+			keys <- c.AccessKeyID
+		}()
+	}
+	first := <-keys
+	for i := 1; i < n; i++ {
+		if k := <-keys; k != first {
+			t.Fatalf("concurrent fetches got %q and %q", first, k)
+		}
+	}
+	if !strings.HasPrefix(first, "ASIA") {
+		t.Errorf("fetch: %s", first)
+	}
+}
