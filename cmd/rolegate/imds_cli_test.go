@@ -143,7 +143,9 @@ func TestAWSCLIDrivesEC2(t *testing.T) {
 		t.Fatalf("run-instances: %+v", run)
 	}
 	id := run.Instances[0].InstanceId
-	var desc struct{ Reservations []struct{ Instances []instance } }
+	var desc struct {
+		Reservations []struct{ Instances []instance }
+	}
 	awsJSON(&desc, "ec2", "describe-instances", "--filters", "Name=tag:Name,Values=cli", "Name=instance-state-name,Values=running")
 	if len(desc.Reservations) != 1 || desc.Reservations[0].Instances[0].InstanceId != id {
 		t.Fatalf("describe-instances: %+v", desc)
