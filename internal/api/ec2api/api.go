@@ -84,7 +84,7 @@ func (a *API) instanceCheck(c *gate.Call, action, id string) gate.Check {
 // instancesCheck checks the IDs and names the first instance; the others are authorized by
 // authorizeRest before the work runs, so one denied instance refuses the whole call.
 func (a *API) instancesCheck(c *gate.Call, action string, ids []string) (gate.Check, error) {
-	if len(ids) == 0 {
+	if len(ids) == 0 || ids[0] == "" {
 		return gate.Check{}, missing("InstanceId")
 	}
 	for _, id := range ids {
