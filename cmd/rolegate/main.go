@@ -9,6 +9,9 @@
 //	rolegate session revoke ACCESS_KEY_ID
 //	rolegate audit tail [-n N] [-f]
 //	rolegate policy decide | policy validate FILE --type TYPE
+//	rolegate instance list | instance env INSTANCE_ID
+//	rolegate exec --role ROLE_ARN [--profile P] -- COMMAND [ARGS]
+//	rolegate credential-process --role ROLE_ARN [--profile P]
 package main
 
 import (
@@ -38,6 +41,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runAudit(args[1:], stdout, stderr)
 	case "session":
 		return runSession(args[1:], stdout, stderr)
+	case "instance":
+		return runInstance(args[1:], stdout, stderr)
+	case "exec":
+		return runExec(args[1:], stdin, stdout, stderr)
+	case "credential-process":
+		return runCredentialProcess(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return 0
@@ -57,5 +66,8 @@ commands:
   session revoke   deny every further request of a temporary access key
   audit tail       show the audit log
   policy           decide requests offline, validate policy documents
+  instance         list EC2 instances and their metadata endpoints
+  exec             run a command with a role's credentials, served as a container endpoint
+  credential-process  print a role's credentials for credential_process in ~/.aws/config
 `)
 }
