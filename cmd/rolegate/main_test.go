@@ -22,12 +22,12 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// needAWSCLI skips a test when the aws CLI is not installed.
+// needAWSCLI returns the aws CLI; its absence fails the test (scripts/install-deps installs it).
 func needAWSCLI(t *testing.T) string {
 	t.Helper()
 	path, err := exec.LookPath("aws")
 	if err != nil {
-		t.Skip("the aws CLI is not installed")
+		t.Fatal("the aws CLI is not installed")
 	}
 	return path
 }
