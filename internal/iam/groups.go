@@ -16,14 +16,8 @@ const maxGroupsPerUser = 10
 func (s *Service) CreateGroup(ctx context.Context, account, name, path string) (*Group, error) {
 	g := &Group{Account: account, Name: name, Path: orRoot(path), ID: s.cfg.IDs.Unique(idgen.Group), Created: s.now()}
 	err := s.update(ctx, account, func(tx store.Tx) error {
-		if err := s.checkQuota(tx, tGroup, account, "GroupsPerAccount", 300); err != nil {
-			return err
-		}
-		err := insert(tx, tGroup, key(account, name), g)
-		if errors.Is(err, store.ErrExists) {
-			return awserr.Newf(awserr.EntityAlreadyExists, "Group with name %s already exists.", name)
-		}
-		return err
+		return s.insertNew(tx, tGroup, account, name, "GroupsPerAccount", 300, g,
+			awserr.Newf(awserr.EntityAlreadyExists, "Group with name %s already exists.", name))
 	})
 	if err != nil {
 		return nil, err
@@ -246,23 +240,12 @@ func (s *Service) DeleteGroup(ctx context.Context, account, name string) error {
 		if err != nil {
 			return err
 		}
-		checks := []struct {
-			t      store.Table
-			prefix string
-			msg    string
-		}{
+		if err := refuseDependents(tx, []dependent{
 			{tMember, key(account, g.Name) + "/", "Cannot delete entity, must remove users from group first."},
 			{tInline, inlinePrefix(account, KindGroup, g.Name), "Cannot delete entity, must delete policies first."},
 			{tAttach, key(account, KindGroup, g.Name) + "/", "Cannot delete entity, must detach all policies first."},
-		}
-		for _, c := range checks {
-			n, err := tx.Count(c.t, c.prefix)
-			if err != nil {
-				return err
-			}
-			if n > 0 {
-				return conflict(c.msg)
-			}
+		}); err != nil {
+			return err
 		}
 		return tx.Delete(tGroup, key(account, g.Name))
 	})

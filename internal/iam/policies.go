@@ -74,14 +74,8 @@ func (s *Service) CreatePolicy(ctx context.Context, account, name, path, descrip
 		Description: description, Created: now, Updated: now, DefaultVersion: "v1", NextVersion: 2,
 		Versions: []PolicyVersion{{ID: "v1", Document: doc, Created: now}}, Tags: tags}
 	err := s.update(ctx, account, func(tx store.Tx) error {
-		if err := s.checkQuota(tx, tPolicy, account, "PoliciesPerAccount", 1500); err != nil {
-			return err
-		}
-		err := insert(tx, tPolicy, key(account, name), p)
-		if errors.Is(err, store.ErrExists) {
-			return awserr.Newf(awserr.EntityAlreadyExists, "A policy called %s already exists. Duplicate names are not allowed.", name)
-		}
-		return err
+		return s.insertNew(tx, tPolicy, account, name, "PoliciesPerAccount", 1500, p,
+			awserr.Newf(awserr.EntityAlreadyExists, "A policy called %s already exists. Duplicate names are not allowed.", name))
 	})
 	if err != nil {
 		return nil, err

@@ -15,14 +15,8 @@ func (s *Service) CreateInstanceProfile(ctx context.Context, account, name, path
 	p := &InstanceProfile{Account: account, Name: name, Path: orRoot(path), ID: s.cfg.IDs.Unique(idgen.InstanceProfile),
 		Created: s.now(), Roles: []string{}, Tags: tags}
 	err := s.update(ctx, account, func(tx store.Tx) error {
-		if err := s.checkQuota(tx, tProfile, account, "InstanceProfilesPerAccount", 1000); err != nil {
-			return err
-		}
-		err := insert(tx, tProfile, key(account, name), p)
-		if errors.Is(err, store.ErrExists) {
-			return awserr.Newf(awserr.EntityAlreadyExists, "Instance Profile %s already exists.", name)
-		}
-		return err
+		return s.insertNew(tx, tProfile, account, name, "InstanceProfilesPerAccount", 1000, p,
+			awserr.Newf(awserr.EntityAlreadyExists, "Instance Profile %s already exists.", name))
 	})
 	if err != nil {
 		return nil, err

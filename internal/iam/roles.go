@@ -36,19 +36,13 @@ func (s *Service) CreateRole(ctx context.Context, account string, in RoleInput) 
 		r.MaxSessionDuration = DefaultMaxSessionDuration
 	}
 	err := s.update(ctx, account, func(tx store.Tx) error {
-		if err := s.checkQuota(tx, tRole, account, "RolesPerAccount", 1000); err != nil {
-			return err
-		}
 		if in.Boundary != "" {
 			if err := s.useBoundary(tx, in.Boundary, 1); err != nil {
 				return err
 			}
 		}
-		err := insert(tx, tRole, key(account, in.Name), r)
-		if errors.Is(err, store.ErrExists) {
-			return awserr.Newf(awserr.EntityAlreadyExists, "Role with name %s already exists.", in.Name)
-		}
-		return err
+		return s.insertNew(tx, tRole, account, in.Name, "RolesPerAccount", 1000, r,
+			awserr.Newf(awserr.EntityAlreadyExists, "Role with name %s already exists.", in.Name))
 	})
 	if err != nil {
 		return nil, err
@@ -199,23 +193,12 @@ func (s *Service) DeleteRole(ctx context.Context, account, name string) error {
 		if err != nil {
 			return err
 		}
-		checks := []struct {
-			t      store.Table
-			prefix string
-			msg    string
-		}{
+		if err := refuseDependents(tx, []dependent{
 			{tRoleProfiles, key(account, r.Name) + "/", "Cannot delete entity, must remove roles from instance profile first."},
 			{tInline, inlinePrefix(account, KindRole, r.Name), "Cannot delete entity, must delete policies first."},
 			{tAttach, key(account, KindRole, r.Name) + "/", "Cannot delete entity, must detach all policies first."},
-		}
-		for _, c := range checks {
-			n, err := tx.Count(c.t, c.prefix)
-			if err != nil {
-				return err
-			}
-			if n > 0 {
-				return conflict(c.msg)
-			}
+		}); err != nil {
+			return err
 		}
 		if r.Boundary != "" {
 			if err := s.useBoundary(tx, r.Boundary, -1); err != nil && !IsNoSuchEntity(err) {

@@ -15,19 +15,13 @@ func (s *Service) CreateUser(ctx context.Context, account, name, path, boundary 
 	u := &User{Account: account, Name: name, Path: orRoot(path), ID: s.cfg.IDs.Unique(idgen.User),
 		Created: s.now(), Boundary: boundary, Tags: tags}
 	err := s.update(ctx, account, func(tx store.Tx) error {
-		if err := s.checkQuota(tx, tUser, account, "UsersPerAccount", 5000); err != nil {
-			return err
-		}
 		if boundary != "" {
 			if err := s.useBoundary(tx, boundary, 1); err != nil {
 				return err
 			}
 		}
-		err := insert(tx, tUser, key(account, name), u)
-		if errors.Is(err, store.ErrExists) {
-			return awserr.Newf(awserr.EntityAlreadyExists, "User with name %s already exists.", name)
-		}
-		return err
+		return s.insertNew(tx, tUser, account, name, "UsersPerAccount", 5000, u,
+			awserr.Newf(awserr.EntityAlreadyExists, "User with name %s already exists.", name))
 	})
 	if err != nil {
 		return nil, err
@@ -163,26 +157,15 @@ func (s *Service) DeleteUser(ctx context.Context, account, name string) error {
 		if err != nil {
 			return err
 		}
-		checks := []struct {
-			t      store.Table
-			prefix string
-			msg    string
-		}{
+		if err := refuseDependents(tx, []dependent{
 			{tLogin, key(account, name), "Cannot delete entity, must delete login profile first."},
 			{tUserKeys, key(account, name) + "/", "Cannot delete entity, must delete access keys first."},
 			{tUserMFA, key(account, name) + "/", "Cannot delete entity, must delete MFA device first."},
 			{tInline, key(account, KindUser, name) + "/", "Cannot delete entity, must delete policies first."},
 			{tAttach, key(account, KindUser, name) + "/", "Cannot delete entity, must detach all policies first."},
 			{tUserGroups, key(account, name) + "/", "Cannot delete entity, must remove users from group first."},
-		}
-		for _, c := range checks {
-			n, err := tx.Count(c.t, c.prefix)
-			if err != nil {
-				return err
-			}
-			if n > 0 {
-				return conflict(c.msg)
-			}
+		}); err != nil {
+			return err
 		}
 		if u.Boundary != "" {
 			if err := s.useBoundary(tx, u.Boundary, -1); err != nil && !IsNoSuchEntity(err) {
@@ -279,6 +262,40 @@ func moveTree(tx store.Tx, t store.Table, from, to string) error {
 		}
 		if err := tx.Put(t, to+r.k[len(from):], r.v); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// insertNew stores a new record of account under name, after checking the account's quota of
+// such records; exists is the error when the name is taken.
+func (s *Service) insertNew(tx store.Tx, t store.Table, account, name, quota string, max int, v any, exists error) error {
+	if err := s.checkQuota(tx, t, account, quota, max); err != nil {
+		return err
+	}
+	err := insert(tx, t, key(account, name), v)
+	if errors.Is(err, store.ErrExists) {
+		return exists
+	}
+	return err
+}
+
+// dependent is a kind of record that must be gone before an entity can be deleted.
+type dependent struct {
+	t      store.Table
+	prefix string
+	msg    string // the DeleteConflict message while some remain
+}
+
+// refuseDependents returns DeleteConflict for the first kind of dependent record that remains.
+func refuseDependents(tx store.Tx, ds []dependent) error {
+	for _, d := range ds {
+		n, err := tx.Count(d.t, d.prefix)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return conflict(d.msg)
 		}
 	}
 	return nil
