@@ -55,22 +55,7 @@ func (p Params) List(name string) []string {
 
 // Structs returns the members of a list of structures: Name.member.N.Field, as one Params per
 // member holding its fields by their short names.
-func (p Params) Structs(name string) []Params {
-	prefix := name + ".member."
-	idx := p.indexes(prefix)
-	out := make([]Params, 0, len(idx))
-	for _, i := range idx {
-		sub := prefix + strconv.Itoa(i) + "."
-		vals := url.Values{}
-		for k, v := range p.v {
-			if strings.HasPrefix(k, sub) {
-				vals[k[len(sub):]] = v
-			}
-		}
-		out = append(out, Params{v: vals})
-	}
-	return out
-}
+func (p Params) Structs(name string) []Params { return p.structsAt(name + ".member.") }
 
 // Struct returns the fields of a structure parameter: Name.Field.
 func (p Params) Struct(name string) Params {
@@ -97,19 +82,14 @@ func (p Params) Flat(name string) []string {
 }
 
 // FlatStructs returns the members of a flattened list of structures: Name.N.Field.
-func (p Params) FlatStructs(name string) []Params {
-	prefix := name + "."
+func (p Params) FlatStructs(name string) []Params { return p.structsAt(name + ".") }
+
+// structsAt returns one Params per index N of the keys prefix+N.Field, in index order.
+func (p Params) structsAt(prefix string) []Params {
 	idx := p.indexes(prefix)
 	out := make([]Params, 0, len(idx))
 	for _, i := range idx {
-		sub := prefix + strconv.Itoa(i) + "."
-		vals := url.Values{}
-		for k, v := range p.v {
-			if strings.HasPrefix(k, sub) {
-				vals[k[len(sub):]] = v
-			}
-		}
-		out = append(out, Params{v: vals})
+		out = append(out, p.Struct(prefix+strconv.Itoa(i)))
 	}
 	return out
 }
