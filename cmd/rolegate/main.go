@@ -7,6 +7,7 @@
 //	rolegate serve [--listen ADDR] [--data DIR]
 //	rolegate account create NAME | account list
 //	rolegate policy decide | policy validate FILE --type TYPE
+//	rolegate seed [--data DIR] [--policies N]
 package main
 
 import (
@@ -32,6 +33,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runAccount(args[1:], stdout, stderr)
 	case "policy":
 		return runPolicy(args[1:], stdin, stdout, stderr)
+	case "seed":
+		return runSeed(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return 0
@@ -49,5 +52,6 @@ commands:
   serve            run the AWS-compatible endpoint
   account          create and list accounts
   policy           decide requests offline, validate policy documents
+  seed             fill a data directory with many accounts, roles and policies (benchmarks)
 `)
 }
