@@ -1,0 +1,242 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"rolegate/internal/seed"
+)
+
+// Point is one load point: a request against one peer.
+type Point struct {
+	Op   string
+	Peer string // ceiling | rolegate | moto
+	Res  Result
+	Skip string // why it was not measured
+}
+
+// ScalePoint is AssumeRole measured on a store of one size.
+type ScalePoint struct {
+	Manifest  seed.Manifest
+	DirBytes  int64
+	Startup   time.Duration
+	RSS, Peak int64
+	Res       Result
+}
+
+// Report is everything one run measured.
+type Report struct {
+	When      time.Time
+	Took      time.Duration
+	Options   *Options
+	Machine   string
+	S3        bool
+	Ceiling   Result
+	Points    []Point
+	Scale     []ScalePoint
+	Profiles  []Profile
+	MotoStart time.Duration
+}
+
+// measure runs every phase.
+func measure(ctx context.Context, o *Options) (*Report, error) {
+	rep := &Report{When: time.Now().UTC(), Options: o, Machine: machine()}
+	work := filepath.Join(o.Cache, "run")
+	if err := os.RemoveAll(work); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(work, 0o700); err != nil {
+		return nil, err
+	}
+	bin := filepath.Join(o.Cache, "bin", "rolegate")
+	o.logf("building rolegate into %s", bin)
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/rolegate")
+	build.Dir = o.Root
+	if out, err := build.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	dirs := make([]string, len(o.Sizes))
+	for i, n := range o.Sizes {
+		var err error
+		if dirs[i], err = seeded(ctx, o, bin, n); err != nil {
+			return nil, err
+		}
+	}
+	if err := compare(ctx, o, bin, dirs[0], work, rep); err != nil {
+		return nil, err
+	}
+	for i := range o.Sizes {
+		sp, err := scale(ctx, o, bin, dirs[i], work)
+		if err != nil {
+			return nil, err
+		}
+		rep.Scale = append(rep.Scale, *sp)
+	}
+	return rep, nil
+}
+
+// seeded returns a data directory seeded with n policies, reusing one from an earlier run.
+func seeded(ctx context.Context, o *Options, bin string, n int) (string, error) {
+	dir := filepath.Join(o.Cache, "seed-v"+strconv.Itoa(seed.Format)+"-"+strconv.Itoa(n))
+	if m, err := seed.ReadManifest(dir); err == nil && m.Format == seed.Format && m.Policies == n {
+		o.logf("reusing %s", dir)
+		return dir, nil
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return "", err
+	}
+	o.logf("seeding %d policies into %s", n, dir)
+	cmd := exec.CommandContext(ctx, bin, "seed", "--data", dir, "--policies", strconv.Itoa(n), "--quiet")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("rolegate seed: %v\n%s", err, out)
+	} else {
+		o.logf("%s", out)
+	}
+	return dir, nil
+}
+
+// serve starts rolegate on a seeded directory, without the audit log earlier runs left.
+func serve(ctx context.Context, o *Options, bin, dir, work string, pprof bool) (*Proc, *seed.Manifest, error) {
+	m, err := seed.ReadManifest(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	os.Remove(filepath.Join(dir, "audit.log"))
+	p, err := startRolegate(ctx, bin, dir, work, pprof)
+	return p, m, err
+}
+
+// signAndCheck builds op's call for peer, sends it once and checks the answer, so that a load
+// point never measures errors.
+func signAndCheck(ctx context.Context, op Op, p *Peer) (*Call, error) {
+	c, err := op.Build(p, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	body, err := try(ctx, p.Base, c)
+	if err == nil {
+		err = op.Check(p, body)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s on %s: %w", op.Name, p.Name, err)
+	}
+	return c, nil
+}
+
+// compare measures the ceiling and every op against rolegate and moto, then profiles rolegate.
+func compare(ctx context.Context, o *Options, bin, dir, work string, rep *Report) error {
+	rg, m, err := serve(ctx, o, bin, dir, work, true)
+	if err != nil {
+		return err
+	}
+	defer rg.Stop()
+	mo, err := startMoto(ctx, o.Moto, work)
+	if err != nil {
+		return err
+	}
+	defer mo.Stop()
+	rep.MotoStart = mo.Startup
+	peers := []*Peer{rolegatePeer(rg, m), nil}
+	rep.S3 = true
+	if err := putObject(ctx, peers[0]); errors.Is(err, errNoS3) && o.AllowMissingS3 {
+		rep.S3 = false
+		o.logf("rolegate does not serve S3: GetObject is not measured (--allow-missing-s3)")
+	} else if err != nil {
+		return fmt.Errorf("%w (pass --allow-missing-s3 to measure the rest)", err)
+	}
+	if peers[1], err = motoPeer(ctx, mo); err != nil {
+		return err
+	}
+	o.logf("ceiling: %s", rg.Base+"/_rolegate/health")
+	if rep.Ceiling, err = runWrk(ctx, o.Wrk, work, rg.Base, health(), o.Load); err != nil {
+		return err
+	}
+	o.logf("  %.0f req/s", rep.Ceiling.RPS)
+	calls := map[string]*Call{}
+	for i, op := range ops {
+		for _, p := range peers {
+			pt := Point{Op: op.Name, Peer: p.Name}
+			if i == opGetObject && !rep.S3 {
+				pt.Skip = "rolegate serves no S3 at this commit"
+				rep.Points = append(rep.Points, pt)
+				continue
+			}
+			c, err := signAndCheck(ctx, op, p)
+			if err != nil {
+				return err
+			}
+			if pt.Res, err = runWrk(ctx, o.Wrk, work, p.Base, c, o.Load); err != nil {
+				return err
+			}
+			o.logf("%s on %s: %.0f req/s, p50 %v, p99 %v, %d errors", op.Name, p.Name, pt.Res.RPS, pt.Res.P50, pt.Res.P99, pt.Res.Errors())
+			rep.Points = append(rep.Points, pt)
+			if p.Name == "rolegate" {
+				calls[op.Name] = c
+			}
+		}
+	}
+	for _, i := range []int{1, opGetObject} {
+		if i == opGetObject && !rep.S3 {
+			continue
+		}
+		c, err := signAndCheck(ctx, ops[i], peers[0])
+		if err != nil {
+			return err
+		}
+		prof, err := profile(ctx, o, rg, work, ops[i].Name, c)
+		if err != nil {
+			return err
+		}
+		rep.Profiles = append(rep.Profiles, prof...)
+	}
+	return nil
+}
+
+// scale measures start-up, memory and AssumeRole on one seeded store.
+func scale(ctx context.Context, o *Options, bin, dir, work string) (*ScalePoint, error) {
+	rg, m, err := serve(ctx, o, bin, dir, work, false)
+	if err != nil {
+		return nil, err
+	}
+	defer rg.Stop()
+	sp := &ScalePoint{Manifest: *m, Startup: rg.Startup}
+	if sp.DirBytes, err = dirSize(dir); err != nil {
+		return nil, err
+	}
+	c, err := signAndCheck(ctx, ops[1], rolegatePeer(rg, m))
+	if err != nil {
+		return nil, err
+	}
+	if sp.Res, err = runWrk(ctx, o.Wrk, work, rg.Base, c, o.Load); err != nil {
+		return nil, err
+	}
+	if sp.RSS, sp.Peak, err = rg.Memory(); err != nil {
+		return nil, err
+	}
+	o.logf("%d policies: start-up %v, %s on disk, RSS %s (peak %s), AssumeRole %.0f req/s, p50 %v, p99 %v",
+		m.Policies, sp.Startup.Round(time.Millisecond), bytesIEC(sp.DirBytes), bytesIEC(sp.RSS), bytesIEC(sp.Peak),
+		sp.Res.RPS, sp.Res.P50, sp.Res.P99)
+	return sp, nil
+}
+
+// machine describes the machine in a few words.
+func machine() string {
+	model := "unknown CPU"
+	if raw, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(raw), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				model = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	return fmt.Sprintf("%d CPUs (%s), %s, %s/%s", runtime.NumCPU(), model, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}
