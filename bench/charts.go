@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"path/filepath"
+	"time"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -95,13 +96,18 @@ func latencyChart(rep *Report) (*plot.Plot, error) {
 	p.Y.Label.Text = "latency (ms)"
 	p.X.Scale = plot.LogScale{}
 	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
-	var p50, p99 plotter.XYs
+	var p50, p99, l50, l99 plotter.XYs
+	msec := func(d time.Duration) float64 { return d.Seconds() * 1000 }
 	for _, sp := range rep.Scale {
 		x := float64(sp.Manifest.Policies)
-		p50 = append(p50, plotter.XY{X: x, Y: sp.Res.P50.Seconds() * 1000})
-		p99 = append(p99, plotter.XY{X: x, Y: sp.Res.P99.Seconds() * 1000})
+		p50 = append(p50, plotter.XY{X: x, Y: msec(sp.Res.P50)})
+		p99 = append(p99, plotter.XY{X: x, Y: msec(sp.Res.P99)})
+		l50 = append(l50, plotter.XY{X: x, Y: msec(sp.Light.P50)})
+		l99 = append(l99, plotter.XY{X: x, Y: msec(sp.Light.P99)})
 	}
-	if err := plotutil.AddLinePoints(p, "p50", p50, "p99", p99); err != nil {
+	full := fmt.Sprintf(", %d connections", rep.Options.Load.Connections)
+	light := fmt.Sprintf(", %d connections", lightConnections)
+	if err := plotutil.AddLinePoints(p, "p50"+full, p50, "p99"+full, p99, "p50"+light, l50, "p99"+light, l99); err != nil {
 		return nil, err
 	}
 	p.Y.Min = 0

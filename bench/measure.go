@@ -29,7 +29,8 @@ type ScalePoint struct {
 	DirBytes  int64
 	Startup   time.Duration
 	RSS, Peak int64
-	Res       Result
+	Res       Result // at the harness's full load
+	Light     Result // at light load: per-request cost without queueing
 }
 
 // Report is everything one run measured.
@@ -44,11 +45,14 @@ type Report struct {
 	Scale     []ScalePoint
 	Profiles  []Profile
 	MotoStart time.Duration
+	// LoadBefore and LoadAfter are the machine's 1, 5 and 15 minute load averages.
+	LoadBefore, LoadAfter string
 }
 
 // measure runs every phase.
 func measure(ctx context.Context, o *Options) (*Report, error) {
-	rep := &Report{When: time.Now().UTC(), Options: o, Machine: machine()}
+	rep := &Report{When: time.Now().UTC(), Options: o, Machine: machine(), LoadBefore: loadAverage()}
+	defer func() { rep.LoadAfter = loadAverage() }()
 	work := filepath.Join(o.Cache, "run")
 	if err := os.RemoveAll(work); err != nil {
 		return nil, err
@@ -200,6 +204,10 @@ func compare(ctx context.Context, o *Options, bin, dir, work string, rep *Report
 	return nil
 }
 
+// lightConnections is the concurrency of the light-load latency point: one request in flight per
+// core, so latency is the cost of a request rather than time spent queueing.
+const lightConnections = 2
+
 // scale measures start-up, memory and AssumeRole on one seeded store.
 func scale(ctx context.Context, o *Options, bin, dir, work string) (*ScalePoint, error) {
 	rg, m, err := serve(ctx, o, bin, dir, work, false)
@@ -218,13 +226,27 @@ func scale(ctx context.Context, o *Options, bin, dir, work string) (*ScalePoint,
 	if sp.Res, err = runWrk(ctx, o.Wrk, work, rg.Base, c, o.Load); err != nil {
 		return nil, err
 	}
+	light := o.Load
+	light.Threads, light.Connections, light.Warmup = 1, lightConnections, 0
+	if sp.Light, err = runWrk(ctx, o.Wrk, work, rg.Base, c, light); err != nil {
+		return nil, err
+	}
 	if sp.RSS, sp.Peak, err = rg.Memory(); err != nil {
 		return nil, err
 	}
-	o.logf("%d policies: start-up %v, %s on disk, RSS %s (peak %s), AssumeRole %.0f req/s, p50 %v, p99 %v",
+	o.logf("%d policies: start-up %v, %s on disk, RSS %s (peak %s), AssumeRole %.0f req/s, p50 %v, p99 %v; light load p50 %v, p99 %v",
 		m.Policies, sp.Startup.Round(time.Millisecond), bytesIEC(sp.DirBytes), bytesIEC(sp.RSS), bytesIEC(sp.Peak),
-		sp.Res.RPS, sp.Res.P50, sp.Res.P99)
+		sp.Res.RPS, sp.Res.P50, sp.Res.P99, sp.Light.P50, sp.Light.P99)
 	return sp, nil
+}
+
+// loadAverage returns the 1, 5 and 15 minute load averages.
+func loadAverage() string {
+	raw, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(raw)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " / ")
+	}
+	return "unknown"
 }
 
 // machine describes the machine in a few words.

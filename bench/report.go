@@ -91,9 +91,10 @@ func runSection(rep *Report) string {
 	return fmt.Sprintf("Produced by `%s` (%s run) on %s, finished in %v.\n\n"+
 		"- Machine: %s; wrk and both servers share it.\n"+
 		"- Load: wrk %d threads, %d connections, %v per point after %v of warm-up; each request signed once and replayed.\n"+
+		"- Load average of the machine (other work included): %s at the start, %s at the end.\n"+
 		"- Comparison store: %d managed policies. moto started in %v. S3 GetObject: %s.",
 		command(o), kind, rep.When.Format("2006-01-02 15:04 UTC"), rep.Took.Round(time.Second), rep.Machine,
-		o.Load.Threads, o.Load.Connections, o.Load.Duration, o.Load.Warmup, o.Sizes[0], rep.MotoStart.Round(time.Millisecond), s3)
+		o.Load.Threads, o.Load.Connections, o.Load.Duration, o.Load.Warmup, rep.LoadBefore, rep.LoadAfter, o.Sizes[0], rep.MotoStart.Round(time.Millisecond), s3)
 }
 
 // command is the command line that reproduces the run.
@@ -172,10 +173,13 @@ func (rep *Report) goals() []goal {
 	if n := len(rep.Scale); n > 0 {
 		lo, hi := rep.Scale[0], rep.Scale[n-1]
 		at := fmt.Sprintf(" at %s policies", count(hi.Manifest.Policies))
-		v := float64(hi.Res.P99) / float64(lo.Res.P99)
-		gs = append(gs,
-			goal{"AssumeRole p99" + at + " over " + count(lo.Manifest.Policies), fmt.Sprintf("≤ %.0f×", goalP99Growth),
-				fmt.Sprintf("%.2f× (%s vs %s)", v, ms(hi.Res.P99), ms(lo.Res.P99)), ptr(v <= goalP99Growth)},
+		growth := func(load string, hi, lo Result) goal {
+			v := float64(hi.P99) / float64(lo.P99)
+			return goal{"AssumeRole p99" + at + " over " + count(rep.Scale[0].Manifest.Policies) + ", " + load,
+				fmt.Sprintf("≤ %.0f×", goalP99Growth), fmt.Sprintf("%.2f× (%s vs %s)", v, ms(hi.P99), ms(lo.P99)), ptr(v <= goalP99Growth)}
+		}
+		gs = append(gs, growth(fmt.Sprintf("light load (%d connections)", lightConnections), hi.Light, lo.Light),
+			growth(fmt.Sprintf("full load (%d connections)", rep.Options.Load.Connections), hi.Res, lo.Res),
 			goal{"start-up" + at, "< " + goalStartup.String(), ms(hi.Startup), ptr(hi.Startup < goalStartup)},
 			goal{"peak resident memory" + at, "< 2 GiB", bytesIEC(hi.Peak), ptr(hi.Peak < goalResidentBytes)})
 	}
@@ -198,15 +202,27 @@ func goalsSection(rep *Report) string {
 }
 
 func scaleSection(rep *Report) string {
+	if len(rep.Scale) == 0 {
+		return "No store sizes were measured."
+	}
 	var b strings.Builder
-	b.WriteString("| Managed policies | Accounts | Roles | Users | Groups | Seeding | Data dir | Start-up | RSS after load (peak) | AssumeRole req/s | p50 | p99 | p99 vs smallest |\n")
-	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("| Managed policies | Accounts | Roles | Users | Groups | Seeding | Data dir | Start-up | RSS after load (peak) |\n")
+	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, sp := range rep.Scale {
 		m := sp.Manifest
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %.1f s | %s | %s | %s (%s) | %.0f | %s | %s | %.2f× |\n",
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %.1f s | %s | %s | %s (%s) |\n",
 			count(m.Policies), count(m.Accounts), count(m.Roles), count(m.Users), count(m.Groups), m.Seconds,
-			bytesIEC(sp.DirBytes), ms(sp.Startup), bytesIEC(sp.RSS), bytesIEC(sp.Peak), sp.Res.RPS, ms(sp.Res.P50), ms(sp.Res.P99),
-			float64(sp.Res.P99)/float64(rep.Scale[0].Res.P99))
+			bytesIEC(sp.DirBytes), ms(sp.Startup), bytesIEC(sp.RSS), bytesIEC(sp.Peak))
+	}
+	fmt.Fprintf(&b, "\nsts:AssumeRole by the bench user, at full load (%d connections) and at light load (%d connections):\n\n",
+		rep.Options.Load.Connections, lightConnections)
+	b.WriteString("| Managed policies | req/s | p50 | p99 | p99 vs smallest | light req/s | light p50 | light p99 | light p99 vs smallest |\n")
+	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	first := rep.Scale[0]
+	for _, sp := range rep.Scale {
+		fmt.Fprintf(&b, "| %s | %.0f | %s | %s | %.2f× | %.0f | %s | %s | %.2f× |\n", count(sp.Manifest.Policies),
+			sp.Res.RPS, ms(sp.Res.P50), ms(sp.Res.P99), float64(sp.Res.P99)/float64(first.Res.P99),
+			sp.Light.RPS, ms(sp.Light.P50), ms(sp.Light.P99), float64(sp.Light.P99)/float64(first.Light.P99))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -236,8 +252,8 @@ func (rep *Report) failures() error {
 		}
 	}
 	for _, sp := range rep.Scale {
-		if sp.Res.Errors() > 0 {
-			errs = append(errs, fmt.Errorf("AssumeRole at %d policies: %d errors", sp.Manifest.Policies, sp.Res.Errors()))
+		if sp.Res.Errors()+sp.Light.Errors() > 0 {
+			errs = append(errs, fmt.Errorf("AssumeRole at %d policies: %d errors", sp.Manifest.Policies, sp.Res.Errors()+sp.Light.Errors()))
 		}
 	}
 	return errors.Join(errs...)

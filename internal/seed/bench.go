@@ -29,13 +29,14 @@ func BenchRoleARN(acct string) string { return "arn:aws:iam::" + acct + ":role/"
 func BenchBucket(acct string) string { return "rolegate-bench-" + acct }
 
 // BenchCallerPolicy is the bench user's own managed policy: it may assume the bench roles from
-// loopback in the bench region, read roles, and read and write objects of the bench buckets when
+// loopback in the bench region, read its account's IAM entities, and read and write objects of the bench buckets when
 // tagged with the bench team.
 func BenchCallerPolicy(acct string) string {
 	return strings.ReplaceAll(`{"Version":"2012-10-17","Statement":[`+
 		`{"Sid":"AssumeBenchRoles","Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::ACCT:role/bench-*",`+
 		`"Condition":{"StringEquals":{"aws:RequestedRegion":"us-east-1"},"IpAddress":{"aws:SourceIp":["127.0.0.0/8","::1/128"]}}},`+
-		`{"Sid":"ReadRoles","Effect":"Allow","Action":["iam:GetRole","iam:ListRoles","iam:ListAttachedRolePolicies"],"Resource":"arn:aws:iam::ACCT:role/*"},`+
+		`{"Sid":"ReadRoles","Effect":"Allow","Action":"iam:GetRole","Resource":"arn:aws:iam::ACCT:role/*"},`+
+		`{"Sid":"ReadIAM","Effect":"Allow","Action":["iam:Get*","iam:List*"],"Resource":"*"},`+
 		`{"Sid":"BenchObjects","Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::rolegate-bench-*/*",`+
 		`"Condition":{"StringEquals":{"aws:PrincipalTag/team":"platform-bench"}}},`+
 		`{"Sid":"BenchBuckets","Effect":"Allow","Action":["s3:CreateBucket","s3:ListBucket"],"Resource":"arn:aws:s3:::rolegate-bench-*"}]}`,

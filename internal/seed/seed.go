@@ -53,6 +53,11 @@ func Fill(ctx context.Context, st store.Store, box *secretbox.Box, plan Plan, no
 	start := time.Now()
 	now = now.UTC().Truncate(time.Second)
 	ids := idgen.New(rnd)
+	if _, err := org.New(st, ids, func() time.Time { return now }).Account(ctx, AccountID(0)); err == nil {
+		return nil, ErrSeeded
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
 	accounts := (plan.Policies + PoliciesPerAccount - 1) / PoliciesPerAccount
 	m := &Manifest{Format: Format, Policies: plan.Policies, Accounts: accounts}
 	// Laying out documents costs about as much as storing them: one goroutine builds accounts
