@@ -8,9 +8,11 @@ import (
 	"io"
 	"net"
 	"os"
+	"net/http"
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"rolegate/internal/server"
 )
@@ -30,6 +32,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", envOr("ROLEGATE_LISTEN", server.DefaultListen), "address to listen on (env ROLEGATE_LISTEN)")
 	data := fs.String("data", envOr("ROLEGATE_DATA", server.DefaultDataDir), "data directory (env ROLEGATE_DATA)")
+	proxyAddr := fs.String("proxy", os.Getenv("ROLEGATE_PROXY"), "also serve an HTTPS proxy for clients that cannot set an endpoint, e.g. 127.0.0.1:4567 (env ROLEGATE_PROXY)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -65,10 +68,40 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "rolegate serve:", err)
 		return 1
 	}
+	if *proxyAddr != "" {
+		if err := serveProxy(ctx, srv, *proxyAddr, cfg.DataDir, stdout); err != nil {
+			fmt.Fprintln(stderr, "rolegate serve: proxy:", err)
+			return 1
+		}
+	}
 	fmt.Fprintf(stdout, "rolegate serving %s (data %s)\n", endpoint, cfg.DataDir)
 	if err := srv.Serve(ctx, ln); err != nil {
 		fmt.Fprintln(stderr, "rolegate serve:", err)
 		return 1
 	}
 	return 0
+}
+
+// serveProxy starts the HTTPS proxy on addr and records its URL in the data directory.
+func serveProxy(ctx context.Context, srv *server.Server, addr, dir string, stdout io.Writer) error {
+	h, caPath, err := srv.ProxyHandler()
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	url := "http://" + ln.Addr().String()
+	if err := os.WriteFile(filepath.Join(dir, "proxy"), []byte(url+"\n"), 0o644); err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 30 * time.Second}
+	go hs.Serve(ln)
+	go func() {
+		<-ctx.Done()
+		hs.Close()
+	}()
+	fmt.Fprintf(stdout, "rolegate proxy %s: clients set HTTPS_PROXY=%s AWS_CA_BUNDLE=%s\n", url, url, caPath)
+	return nil
 }

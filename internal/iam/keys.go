@@ -161,8 +161,8 @@ func (s *Service) AccessKey(ctx context.Context, id string) (*AccessKey, string,
 	return k, string(secret), nil
 }
 
-// KeyMetadata returns an access key of any account by ID without opening its secret: what
-// GetAccessKeyLastUsed and the authorization of key operations need.
+// KeyMetadata returns an access key of any account by ID without opening its secret, for callers
+// that need only its owner, status or last use (GetAccessKeyLastUsed).
 func (s *Service) KeyMetadata(ctx context.Context, id string) (*AccessKey, error) {
 	var k *AccessKey
 	err := s.view(ctx, func(tx store.Tx) error {

@@ -75,7 +75,7 @@ func TestSeededDirectoryReadsBackThroughTheAPI(t *testing.T) {
 	if m.Accounts != 2 || m.Policies != seed.PoliciesPerAccount+30 || m.Roles != 2*seed.RolesPerAccount+1 {
 		t.Fatalf("manifest %+v", m)
 	}
-	s := testkit.OpenServer(t, dir)
+	s := testkit.OpenServer(t, dir, &testkit.Clock{})
 	ctx := context.Background()
 	bench := testkit.Creds{AccessKeyID: m.Bench.AccessKeyID, SecretAccessKey: m.Bench.SecretAccessKey}
 

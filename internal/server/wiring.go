@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
-	"strconv"
 	"strings"
 	"time"
 
@@ -65,15 +64,6 @@ func (s *Server) verifyMFA(ctx context.Context, caller *authn.Identity, serial, 
 	return nil
 }
 
-// verifyMFAPair checks the two consecutive codes of EnableMFADevice.
-func verifyMFAPair(seed, code1, code2 string, t time.Time) (int64, error) {
-	step, err := totp.VerifyPair(seed, code1, code2, t, 0)
-	if err != nil {
-		return 0, awserr.New(awserr.InvalidAuthenticationCode, "Authentication code for device is not valid.")
-	}
-	return int64(step), nil
-}
-
 // accessKeyAccount answers GetAccessKeyInfo: the account of a long-term key from the store, of a
 // temporary key from its token (which the caller does not have, so temporary keys are looked up
 // among the sessions this server can vouch for: none, since they are stateless).
@@ -114,5 +104,3 @@ func sessionKindLimits(s *token.Session, service, action string) error {
 	}
 	return nil
 }
-
-var _ = strconv.Itoa

@@ -51,8 +51,9 @@ func appendCanonicalURI(dst []byte, path string, s3 bool, mode uriMode) []byte {
 		return append(dst, path...)
 	case path == "/":
 		return append(dst, '/')
-	case mode == uriAsSent:
-		// aws-sdk-go-v2 escapes the wire path once more and does not normalise.
+	case mode == uriAsSent || path[0] != '/':
+		// aws-sdk-go-v2 escapes the wire path once more and does not normalise. A target that
+		// is not a path ("*", or garbage) is never normalised into one.
 		return appendEncodedString(dst, path, true)
 	}
 	once := appendEncodedString(nil, normalizePath(decodeComponent(path, false)), true)

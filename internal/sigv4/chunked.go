@@ -48,6 +48,7 @@ type chunkDecoder struct {
 	prevSig        [sha256.Size]byte
 	chunkSig       [sha256.Size]byte // signature declared for the current chunk
 	chunkHash      hash.Hash         // SHA-256 of the current chunk's data (signed modes)
+	sum            [sha256.Size]byte // scratch for chunkHash.Sum, kept here so it is not allocated per chunk
 
 	left    int64 // bytes of the current chunk not yet read
 	decoded int64 // data bytes so far
@@ -203,15 +204,16 @@ func (d *chunkDecoder) readChunkHeader() (int64, error) {
 
 // endChunk consumes the CRLF after a chunk's data and checks its signature.
 func (d *chunkDecoder) endChunk() error {
-	var crlf [2]byte
-	if _, err := io.ReadFull(d.br, crlf[:]); err != nil {
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
+	for _, want := range [2]byte{'\r', '\n'} {
+		c, err := d.br.ReadByte()
+		if err == io.EOF {
 			return incomplete("after a chunk's data")
+		} else if err != nil {
+			return err
 		}
-		return err
-	}
-	if crlf != [2]byte{'\r', '\n'} {
-		return encodingError("chunk data is longer than its declared size")
+		if c != want {
+			return encodingError("chunk data is longer than its declared size")
+		}
 	}
 	if d.signed {
 		return d.checkChunkSignature()
@@ -222,7 +224,7 @@ func (d *chunkDecoder) endChunk() error {
 // checkChunkSignature compares the current chunk's declared signature with the one computed
 // from the previous signature and the chunk's hash, then moves the chain on.
 func (d *chunkDecoder) checkChunkSignature() error {
-	var stsStack [256]byte
+	var stsStack [512]byte
 	sts := append(stsStack[:0], chunkAlgorithm+"\n"...)
 	sts = append(sts, d.amzDate...)
 	sts = append(sts, '\n')
@@ -230,8 +232,7 @@ func (d *chunkDecoder) checkChunkSignature() error {
 	sts = append(sts, '\n')
 	sts = hex.AppendEncode(sts, d.prevSig[:])
 	sts = append(sts, "\n"+EmptySHA256+"\n"...)
-	var sum [sha256.Size]byte
-	sts = hex.AppendEncode(sts, d.chunkHash.Sum(sum[:0]))
+	sts = hex.AppendEncode(sts, d.chunkHash.Sum(d.sum[:0]))
 	return d.checkChained(sts)
 }
 

@@ -54,6 +54,9 @@ var (
 	// ErrIncompleteBody: the body ended before its final chunk or before
 	// x-amz-decoded-content-length bytes [n/a | IncompleteBody 400].
 	ErrIncompleteBody = errors.New("sigv4: incomplete body")
+	// ErrSigning: Sign or Presign was called with incomplete credentials or arguments (a
+	// client-side programming error, never a request's fault).
+	ErrSigning = errors.New("sigv4: cannot sign request")
 )
 
 // Error is the one error type of this package. Err is one of the sentinels above; Message is a

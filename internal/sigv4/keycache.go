@@ -7,8 +7,13 @@ import (
 	"sync"
 )
 
-// keyCacheShards spreads lock traffic; a power of two so the shard is a mask of the hash.
-const keyCacheShards = 16
+// Sharding spreads lock traffic. Shards are a power of two, so the shard is a mask of the hash,
+// and each holds at least minShardKeys keys so that one busy shard does not evict its keys much
+// earlier than the others.
+const (
+	maxKeyCacheShards = 16
+	minShardKeys      = 64
+)
 
 // KeyCache is a bounded cache of derived signing keys, keyed by access key id and credential
 // scope. Servers call Key on every request; a hit takes a read lock and does not allocate.
@@ -21,7 +26,7 @@ const keyCacheShards = 16
 type KeyCache struct {
 	seed   maphash.Seed
 	half   int // entries per generation per shard
-	shards [keyCacheShards]keyShard
+	shards []keyShard
 }
 
 type keyShard struct {
@@ -37,14 +42,15 @@ type cacheEntry struct {
 	key    Key
 }
 
-// NewKeyCache returns a cache holding at most about capacity keys (rounded up to a multiple of
-// 32; at least 32).
+// NewKeyCache returns a cache holding at most capacity keys, rounded up to an even number per
+// shard (at most 31 more); capacity is at least 2.
 func NewKeyCache(capacity int) *KeyCache {
-	half := (capacity + 2*keyCacheShards - 1) / (2 * keyCacheShards)
-	if half < 1 {
-		half = 1
+	n := 1
+	for n < maxKeyCacheShards && capacity/(2*n) >= minShardKeys {
+		n *= 2
 	}
-	c := &KeyCache{seed: maphash.MakeSeed(), half: half}
+	half := max((capacity+2*n-1)/(2*n), 1)
+	c := &KeyCache{seed: maphash.MakeSeed(), half: half, shards: make([]keyShard, n)}
 	for i := range c.shards {
 		c.shards[i].cur = make(map[cacheKey]cacheEntry, half)
 	}
@@ -56,7 +62,7 @@ func NewKeyCache(capacity int) *KeyCache {
 // derived from, so a rotated or reused access key id never gets a stale key.
 func (c *KeyCache) Key(secret, accessKeyID, date, region, service string) Key {
 	k := cacheKey{accessKeyID, date, region, service}
-	s := &c.shards[maphash.String(c.seed, accessKeyID)&(keyCacheShards-1)]
+	s := &c.shards[maphash.String(c.seed, accessKeyID)&uint64(len(c.shards)-1)]
 	s.mu.RLock()
 	e, ok := s.cur[k]
 	s.mu.RUnlock()

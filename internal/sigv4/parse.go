@@ -2,21 +2,7 @@ package sigv4
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
-	"time"
-)
-
-// Presigned query parameter names.
-const (
-	qAlgorithm     = "X-Amz-Algorithm"
-	qCredential    = "X-Amz-Credential"
-	qDate          = "X-Amz-Date"
-	qExpires       = "X-Amz-Expires"
-	qSignedHeaders = "X-Amz-SignedHeaders"
-	qSecurityToken = "X-Amz-Security-Token"
-	qSignature     = "X-Amz-Signature"
-	qContentSHA256 = "X-Amz-Content-Sha256"
 )
 
 // Parse extracts the signing information of r from its Authorization header or its presigned
@@ -38,25 +24,6 @@ func Parse(r *Request) (Auth, error) {
 		return parseHeader(r, authz)
 	}
 	return Auth{}, newError(ErrMissingAuth, "Request is missing Authentication Token")
-}
-
-// hasPresignParams reports whether the query carries SigV4 presign parameters, and refuses SigV2
-// presigned URLs (AWSAccessKeyId + Signature).
-func hasPresignParams(raw string) (bool, error) {
-	v4, v2 := false, false
-	forEachParam(raw, func(name, _ string) bool {
-		switch decodeComponent(name, true) {
-		case qAlgorithm, qCredential, qSignature:
-			v4 = true
-		case "AWSAccessKeyId":
-			v2 = true
-		}
-		return true
-	})
-	if v2 && !v4 {
-		return false, newError(ErrUnsupportedAlgorithm, "Signature Version 2 presigned URLs are not supported; use AWS4-HMAC-SHA256.")
-	}
-	return v4, nil
 }
 
 // forEachParam calls fn with the raw (still encoded) name and value of each '&'-separated query
@@ -85,7 +52,6 @@ func parseHeader(r *Request, authz string) (Auth, error) {
 		return Auth{}, err
 	}
 	var cred, signed, sig string
-	var haveCred, haveSigned, haveSig bool
 	for rest != "" {
 		var part string
 		if i := strings.IndexByte(rest, ','); i >= 0 {
@@ -103,24 +69,21 @@ func parseHeader(r *Request, authz string) (Auth, error) {
 		}
 		switch k {
 		case "Credential":
-			cred, haveCred = v, true
+			cred = v
 		case "SignedHeaders":
-			signed, haveSigned = v, true
+			signed = v
 		case "Signature":
-			sig, haveSig = v, true
+			sig = v
 		}
 	}
-	var missing []string
-	for _, m := range []struct {
-		ok   bool
-		name string
-	}{{haveCred && cred != "", "Credential"}, {haveSigned && signed != "", "SignedHeaders"}, {haveSig && sig != "", "Signature"}} {
-		if !m.ok {
-			missing = append(missing, fmt.Sprintf("Authorization header requires '%s' parameter.", m.name))
+	if cred == "" || signed == "" || sig == "" {
+		var msg []string
+		for _, m := range [...][2]string{{cred, "Credential"}, {signed, "SignedHeaders"}, {sig, "Signature"}} {
+			if m[0] == "" {
+				msg = append(msg, "Authorization header requires '"+m[1]+"' parameter.")
+			}
 		}
-	}
-	if len(missing) > 0 {
-		return Auth{}, newError(ErrMalformed, strings.Join(missing, " "))
+		return Auth{}, newError(ErrMalformed, strings.Join(msg, " "))
 	}
 
 	a := Auth{SignedHeaders: signed, Signature: sig}
@@ -147,7 +110,10 @@ func parseHeader(r *Request, authz string) (Auth, error) {
 	if err := a.setPayloadHash(claim, present); err != nil {
 		return Auth{}, err
 	}
-	return a, a.checkConsistency()
+	if err := a.checkConsistency(); err != nil {
+		return Auth{}, err
+	}
+	return a, nil
 }
 
 func checkAlgorithm(algo string) error {
@@ -171,11 +137,12 @@ func (a *Auth) setCredential(cred string) error {
 	if !ok || akid == "" {
 		return newError(ErrMalformed, expect)
 	}
-	parts := strings.SplitN(scope, "/", 5)
-	if len(parts) != 4 {
+	date, rest, ok1 := strings.Cut(scope, "/")
+	region, rest, ok2 := strings.Cut(rest, "/")
+	service, term, ok3 := strings.Cut(rest, "/")
+	if !ok1 || !ok2 || !ok3 || strings.Contains(term, "/") {
 		return newError(ErrMalformed, expect)
 	}
-	date, region, service, term := parts[0], parts[1], parts[2], parts[3]
 	switch {
 	case !validScopeDate(date):
 		return newError(ErrMalformed, fmt.Sprintf("Invalid credential date %q; the Credential date must be in YYYYMMDD format.", truncate(date)))
@@ -240,79 +207,6 @@ func (a *Auth) checkConsistency() error {
 		return nil
 	}
 	return newError(ErrHostNotSigned, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
-}
-
-func parsePresigned(r *Request) (Auth, error) {
-	var v [8]string
-	var seen [8]int
-	keys := [8]string{qAlgorithm, qCredential, qDate, qExpires, qSignedHeaders, qSecurityToken, qSignature, qContentSHA256}
-	var dup string
-	forEachParam(r.RawQuery, func(name, value string) bool {
-		name = decodeComponent(name, true)
-		for i, k := range keys {
-			if name == k {
-				seen[i]++
-				if seen[i] > 1 {
-					dup = k
-					return false
-				}
-				v[i] = decodeComponent(value, true)
-			}
-		}
-		return true
-	})
-	if dup != "" {
-		return Auth{}, newError(ErrMalformed, fmt.Sprintf("Query-string authentication parameter %s appears more than once.", dup))
-	}
-	algo, cred, amz, exp, signed, token, sig, claim := v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]
-	if seen[0] > 0 {
-		if err := checkAlgorithm(algo); err != nil {
-			return Auth{}, err
-		}
-	}
-	a := Auth{Presigned: true, SignedHeaders: signed, Signature: sig, SecurityToken: token}
-	var missing []string
-	for i, val := range []string{algo, cred, sig, amz, signed} {
-		if val == "" {
-			missing = append(missing, []string{qAlgorithm, qCredential, qSignature, qDate, qSignedHeaders}[i])
-		}
-	}
-	var credErr error
-	if cred != "" {
-		credErr = a.setCredential(cred)
-	}
-	// AWS: S3 requires X-Amz-Expires; STS accepts presigned GetCallerIdentity URLs without it and
-	// applies the usual skew window, which is what Verify does when Expires is 0.
-	if exp == "" && isS3(a.Service) {
-		missing = append(missing, qExpires)
-	}
-	if len(missing) > 0 {
-		return Auth{}, newError(ErrMalformed, "Query-string authentication version 4 requires the "+strings.Join(missing, ", ")+" parameters.")
-	}
-	if credErr != nil {
-		return Auth{}, credErr
-	}
-	if exp != "" {
-		n, err := strconv.ParseInt(exp, 10, 64)
-		switch {
-		case err != nil && !isDigits(exp):
-			return Auth{}, newError(ErrMalformed, "X-Amz-Expires should be a number")
-		case err != nil || n > int64(MaxPresignExpiry/time.Second):
-			return Auth{}, newError(ErrMalformed, "X-Amz-Expires must be less than a week (in seconds) that is 604800")
-		case n < 1:
-			return Auth{}, newError(ErrMalformed, "X-Amz-Expires must be at least 1 second")
-		}
-		a.Expires = time.Duration(n) * time.Second
-	}
-	t, ok := parseAmzDate(amz)
-	if !ok {
-		return Auth{}, newError(ErrMalformed, fmt.Sprintf("X-Amz-Date %q must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\".", truncate(amz)))
-	}
-	a.AmzDate, a.Time = amz, t
-	if err := a.setPayloadHash(claim, seen[7] > 0); err != nil {
-		return Auth{}, err
-	}
-	return a, a.checkConsistency()
 }
 
 // splitNames iterates over the ';'-separated names of a SignedHeaders value without allocating;

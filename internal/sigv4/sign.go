@@ -1,16 +1,13 @@
 package sigv4
 
 import (
-	"errors"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 )
-
-// ErrSigning reports that Sign or Presign was called with incomplete credentials or arguments.
-var ErrSigning = errors.New("sigv4: cannot sign request")
 
 // Credentials are an access key pair, with the session token of temporary credentials.
 type Credentials struct {
@@ -98,13 +95,11 @@ func (s *Signer) Sign(r *Request, now time.Time, payloadHash string) error {
 		r.Header = make(map[string][]string)
 	}
 	amzDate := now.UTC().Format(TimeFormat)
-	delete(r.Header, "Authorization")
-	r.Header["X-Amz-Date"] = []string{amzDate}
-	if s.Credentials.SessionToken != "" {
-		r.Header["X-Amz-Security-Token"] = []string{s.Credentials.SessionToken}
-	}
+	setHeader(r.Header, "Authorization", "")
+	setHeader(r.Header, "X-Amz-Date", amzDate)
+	setHeader(r.Header, "X-Amz-Security-Token", s.Credentials.SessionToken)
 	if isS3(s.Service) {
-		r.Header["X-Amz-Content-Sha256"] = []string{payloadHash}
+		setHeader(r.Header, "X-Amz-Content-Sha256", payloadHash)
 	}
 	signed := signedHeaderList(r)
 	scope := s.scope(amzDate[:8])
@@ -157,11 +152,24 @@ func (s *Signer) Presign(r *Request, now time.Time, expires time.Duration) (stri
 	return r.RawQuery, nil
 }
 
+// setHeader replaces every spelling of the header key with the single value v, or removes it
+// when v is empty.
+func setHeader(h map[string][]string, key, v string) {
+	for k := range h {
+		if strings.EqualFold(k, key) {
+			delete(h, k)
+		}
+	}
+	if v != "" {
+		h[key] = []string{v}
+	}
+}
+
 // signature returns the hex signature of r.
 func (s *Signer) signature(r *Request, amzDate, scope, signed, payload string, presigned bool) string {
 	uri := appendCanonicalURI(nil, r.Path, isS3(s.Service), uriRebuilt)
 	creq := appendCanonicalRequest(nil, r, uri, signed, payload, presigned)
 	key := s.key(amzDate[:8])
 	sum := key.sign(appendStringToSign(nil, amzDate, scope, creq))
-	return fmt.Sprintf("%x", sum[:])
+	return hex.EncodeToString(sum[:])
 }

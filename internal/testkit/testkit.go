@@ -66,13 +66,19 @@ type Server struct {
 	Srv        *server.Server
 	Management Account
 	http       *httptest.Server
+	stopOnce   sync.Once
 }
 
 // NewServer starts a server on a fresh data directory; it stops when the test ends.
 func NewServer(t testing.TB) *Server {
 	t.Helper()
-	dir := t.TempDir()
-	clock := &Clock{}
+	return OpenServer(t, t.TempDir(), &Clock{})
+}
+
+// OpenServer starts a server on the data directory dir, which may hold an earlier server's data;
+// it stops when the test ends, or earlier with Stop.
+func OpenServer(t testing.TB, dir string, clock *Clock) *Server {
+	t.Helper()
 	srv, err := server.New(context.Background(), server.Config{DataDir: dir, Now: clock.Now,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
@@ -80,12 +86,7 @@ func NewServer(t testing.TB) *Server {
 	}
 	hs := httptest.NewServer(srv.Handler())
 	s := &Server{URL: hs.URL, Dir: dir, Clock: clock, Srv: srv, http: hs}
-	t.Cleanup(func() {
-		hs.Close()
-		if err := srv.Close(); err != nil {
-			t.Errorf("server.Close: %v", err)
-		}
-	})
+	t.Cleanup(s.Stop)
 	if err := srv.WriteProfiles(context.Background(), hs.URL); err != nil {
 		t.Fatalf("WriteProfiles: %v", err)
 	}
@@ -99,6 +100,16 @@ func NewServer(t testing.TB) *Server {
 		s.Management.ID = aws.ToString(ident.Account)
 	}
 	return s
+}
+
+// Stop stops the server and closes its data directory; it may be called more than once.
+func (s *Server) Stop() {
+	s.stopOnce.Do(func() {
+		s.http.Close()
+		if err := s.Srv.Close(); err != nil {
+			panic("server.Close: " + err.Error())
+		}
+	})
 }
 
 // CreateAccount creates a member account through the administration API.

@@ -16,9 +16,6 @@ import (
 type API struct {
 	IAM *iam.Service
 	Org *org.Service
-	// TOTP checks a six-digit code against a base32 seed at time t and returns the time step it
-	// matched. EnableMFADevice needs it; when it is nil every code is refused.
-	TOTP func(seed, code string, t time.Time) (step int64, ok bool)
 }
 
 // accountCreated returns when the caller's account was created (the root user's CreateDate).
@@ -205,24 +202,31 @@ func tagMap(ts []iam.Tag) map[string]string {
 	return m
 }
 
+// members returns the tags of a possibly nil list.
+func (l *tagListXML) members() []tagXML {
+	if l == nil {
+		return nil
+	}
+	return l.Member
+}
+
 type tagXML struct {
 	Key   string
 	Value string
 }
 
-// tagsXML is a <Tags> list. encoding/xml writes an empty parent for a nil slice under an a>b
-// path, so optional lists are pointers to a wrapper instead.
-type tagsXML struct {
+// tagListXML is an optional Tags member: <Tags><member>…</member></Tags>.
+type tagListXML struct {
 	Member []tagXML `xml:"member"`
 }
 
-// tagList renders tags as <Tags><member>…</member></Tags>; nil when there are none so the element
-// is omitted.
-func tagList(ts []iam.Tag) *tagsXML {
+// tagList renders tags; nil when there are none so that a `xml:",omitempty"` field leaves the
+// element out. (A "Tags>member,omitempty" path would still write an empty <Tags></Tags>.)
+func tagList(ts []iam.Tag) *tagListXML {
 	if len(ts) == 0 {
 		return nil
 	}
-	out := &tagsXML{Member: make([]tagXML, len(ts))}
+	out := &tagListXML{Member: make([]tagXML, len(ts))}
 	for i, t := range ts {
 		out.Member[i] = tagXML{t.Key, t.Value}
 	}
@@ -254,14 +258,10 @@ func tagsPage(ts []iam.Tag, pg iam.Page) (any, error) {
 	if end < len(ts) {
 		next = itoa(end)
 	}
-	tags := tagList(ts[start:end])
-	if tags == nil {
-		tags = &tagsXML{}
-	}
 	return struct {
-		Tags *tagsXML
+		Tags tagListXML
 		listResult
-	}{Tags: tags, listResult: truncated(next)}, nil
+	}{Tags: tagListXML{Member: tagList(ts[start:end]).members()}, listResult: truncated(next)}, nil
 }
 
 // boundaryXML is the PermissionsBoundary member of users and roles.

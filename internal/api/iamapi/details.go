@@ -31,7 +31,7 @@ type userDetailXML struct {
 	GroupList               stringList
 	AttachedManagedPolicies attachedList
 	PermissionsBoundary     *boundaryXML `xml:",omitempty"`
-	Tags                    *tagsXML     `xml:"Tags,omitempty"`
+	Tags                    *tagListXML  `xml:",omitempty"`
 }
 
 type groupDetailXML struct {
@@ -57,7 +57,7 @@ type roleDetailXML struct {
 	RolePolicyList          policyDetailList
 	AttachedManagedPolicies attachedList
 	PermissionsBoundary     *boundaryXML `xml:",omitempty"`
-	Tags                    *tagsXML     `xml:"Tags,omitempty"`
+	Tags                    *tagListXML  `xml:",omitempty"`
 	RoleLastUsed            *lastUsedXML `xml:",omitempty"`
 }
 

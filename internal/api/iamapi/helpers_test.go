@@ -2,13 +2,8 @@ package iamapi
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha1"
-	"encoding/base32"
-	"encoding/binary"
 	"errors"
-	"fmt"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
@@ -32,12 +27,12 @@ const acct = "123456789012"
 var testNow = time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
 
 type fixture struct {
-	t   *testing.T
+	t   testing.TB
 	api *API
 	svc *query.Service
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	st := newMemStore()
 	ids := idgen.New(rand.Reader)
@@ -47,9 +42,8 @@ func newFixture(t *testing.T) *fixture {
 	}
 	now := func() time.Time { return testNow }
 	api := &API{
-		IAM:  iam.New(iam.Config{Store: st, IDs: ids, Box: box, Now: now}),
-		Org:  org.New(st, ids, now),
-		TOTP: totpCheck,
+		IAM: iam.New(iam.Config{Store: st, IDs: ids, Box: box, Now: now}),
+		Org: org.New(st, ids, now),
 	}
 	return &fixture{t: t, api: api, svc: api.Service()}
 }
@@ -119,7 +113,7 @@ func (f *fixture) must(op string, kv ...string) string {
 }
 
 // xmlOf encodes a result as the Query service sends it.
-func xmlOf(t *testing.T, op string, res any) string {
+func xmlOf(t testing.TB, op string, res any) string {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	if err := query.WriteResult(rec, query.IAMNamespace, op, "req-1", res); err != nil {
@@ -156,32 +150,6 @@ const permDoc = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action"
 
 // policyARNOf returns the ARN of a customer managed policy of the test account.
 func policyARNOf(path, name string) string { return "arn:aws:iam::" + acct + ":policy" + path + name }
-
-// totpCheck is RFC 6238 TOTP (SHA-1, 30-second steps, six digits) accepting the steps around t.
-func totpCheck(seed, code string, t time.Time) (int64, bool) {
-	key, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(seed)
-	if err != nil {
-		return 0, false
-	}
-	now := t.Unix() / 30
-	for _, step := range []int64{now - 1, now, now + 1} {
-		if hmac.Equal([]byte(totpCode(key, step)), []byte(code)) {
-			return step, true
-		}
-	}
-	return 0, false
-}
-
-func totpCode(key []byte, step int64) string {
-	var msg [8]byte
-	binary.BigEndian.PutUint64(msg[:], uint64(step))
-	m := hmac.New(sha1.New, key)
-	m.Write(msg[:])
-	sum := m.Sum(nil)
-	off := sum[len(sum)-1] & 0x0f
-	n := binary.BigEndian.Uint32(sum[off:off+4]) & 0x7fffffff
-	return fmt.Sprintf("%06d", n%1_000_000)
-}
 
 // contains fails the test unless doc holds every fragment.
 func contains(t *testing.T, doc string, fragments ...string) {

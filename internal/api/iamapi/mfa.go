@@ -2,7 +2,6 @@ package iamapi
 
 import (
 	"crypto/rand"
-	"encoding/base32"
 	"encoding/base64"
 	"strings"
 	"time"
@@ -11,20 +10,11 @@ import (
 	"rolegate/internal/api/query"
 	"rolegate/internal/gate"
 	"rolegate/internal/iam"
+	"rolegate/internal/totp"
 )
 
-// totpStep is the TOTP time step (RFC 6238's default, used by every virtual MFA app).
-const totpStep = 30 * time.Second
-
-// seedBytes is the size of a virtual MFA seed: 40 bytes, 64 base32 characters, as AWS issues.
-const seedBytes = 40
-
-// newSeed returns a fresh TOTP seed in unpadded base32.
-func newSeed() string {
-	b := make([]byte, seedBytes)
-	rand.Read(b) // never fails: crypto/rand aborts the program rather than return short
-	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)
-}
+// newSeed returns a fresh TOTP seed in base32, as AWS issues them.
+func newSeed() (string, error) { return totp.GenerateSeed(rand.Reader) }
 
 func invalidCode() error {
 	return awserr.New(awserr.InvalidAuthenticationCode, "Authentication code for device is not valid.")
@@ -59,10 +49,10 @@ type mfaDeviceXML struct {
 
 type virtualMFAXML struct {
 	SerialNumber     string
-	Base32StringSeed string     `xml:",omitempty"` // a blob: base64 of the base32 seed text
-	User             *userXML   `xml:",omitempty"`
-	EnableDate       *time.Time `xml:",omitempty"`
-	Tags             *tagsXML   `xml:"Tags,omitempty"`
+	Base32StringSeed string      `xml:",omitempty"` // a blob: base64 of the base32 seed text
+	User             *userXML    `xml:",omitempty"`
+	EnableDate       *time.Time  `xml:",omitempty"`
+	Tags             *tagListXML `xml:",omitempty"`
 }
 
 func (a *API) mfaOps() []query.Op {
@@ -92,7 +82,10 @@ func (a *API) createVirtualMFADevice(c *gate.Call, p query.Params) (gate.Check, 
 		if err := authorizeTagOnCreate(c, chk, "iam:TagMFADevice", ts); err != nil {
 			return nil, err
 		}
-		seed := newSeed()
+		seed, err := newSeed()
+		if err != nil {
+			return nil, err
+		}
 		d, err := a.IAM.CreateVirtualMFADevice(ctx(c), c.Account(), deviceName, devicePath, seed, ts)
 		if err != nil {
 			return nil, err
@@ -121,19 +114,14 @@ func (a *API) enableMFADevice(c *gate.Call, p query.Params) (gate.Check, query.W
 	}, err
 }
 
-// consecutive checks that code1 and code2 are the codes of two consecutive time steps, the later
-// one current at now, and returns the later step. code1 is checked one step earlier so a device
-// read just before a step boundary still enrols.
+// consecutive checks that code1 and code2 are the codes of two consecutive time steps around now
+// and returns the later step.
 func (a *API) consecutive(seed, code1, code2 string, now time.Time) (int64, error) {
-	if a.TOTP == nil {
+	step, err := totp.VerifyPair(seed, code1, code2, now, 0)
+	if err != nil {
 		return 0, invalidCode()
 	}
-	step2, ok2 := a.TOTP(seed, code2, now)
-	step1, ok1 := a.TOTP(seed, code1, now.Add(-totpStep))
-	if !ok1 || !ok2 || step1+1 != step2 {
-		return 0, invalidCode()
-	}
-	return step2, nil
+	return int64(step), nil
 }
 
 func (a *API) deactivateMFADevice(c *gate.Call, p query.Params) (gate.Check, query.Work, error) {

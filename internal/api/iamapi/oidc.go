@@ -129,7 +129,7 @@ func (a *API) createOIDCProvider(c *gate.Call, p query.Params) (gate.Check, quer
 		}
 		return struct {
 			OpenIDConnectProviderArn string
-			Tags                     *tagsXML `xml:"Tags,omitempty"`
+			Tags                     *tagListXML `xml:",omitempty"`
 		}{op.ARN(), tagList(op.Tags)}, nil
 	}, nil
 }
@@ -168,7 +168,7 @@ func (a *API) getOIDCProvider(c *gate.Call, p query.Params) (gate.Check, query.W
 			ClientIDList   stringList
 			ThumbprintList stringList
 			CreateDate     time.Time
-			Tags           *tagsXML `xml:"Tags,omitempty"`
+			Tags           *tagListXML `xml:",omitempty"`
 		}{op.URL, stringList{op.ClientIDs}, stringList{op.Thumbprints}, op.Created, tagList(op.Tags)}, nil
 	}, err
 }

@@ -22,7 +22,7 @@ type policyXML struct {
 	Description                   string `xml:",omitempty"`
 	CreateDate                    time.Time
 	UpdateDate                    time.Time
-	Tags                          *tagsXML `xml:"Tags,omitempty"`
+	Tags                          *tagListXML `xml:",omitempty"`
 }
 
 // usage is how often a policy is attached and used as a permissions boundary in one account.

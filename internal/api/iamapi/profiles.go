@@ -18,7 +18,7 @@ type profileXML struct {
 	Roles struct {
 		Member []roleXML `xml:"member"`
 	}
-	Tags *tagsXML `xml:"Tags,omitempty"`
+	Tags *tagListXML `xml:",omitempty"`
 }
 
 // profileOut renders an instance profile with its roles (as ListRoles shows them); full adds the

@@ -18,7 +18,7 @@ type roleXML struct {
 	Description              string        `xml:",omitempty"`
 	MaxSessionDuration       int           `xml:",omitempty"`
 	PermissionsBoundary      *boundaryXML  `xml:",omitempty"`
-	Tags                     *tagsXML      `xml:"Tags,omitempty"`
+	Tags                     *tagListXML   `xml:",omitempty"`
 	RoleLastUsed             *lastUsedXML  `xml:",omitempty"`
 }
 

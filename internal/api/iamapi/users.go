@@ -17,7 +17,7 @@ type userXML struct {
 	CreateDate          time.Time
 	PasswordLastUsed    *time.Time   `xml:",omitempty"`
 	PermissionsBoundary *boundaryXML `xml:",omitempty"`
-	Tags                *tagsXML     `xml:",omitempty"`
+	Tags                *tagListXML  `xml:",omitempty"`
 }
 
 // userOut renders a user; full adds the members GetUser returns and ListUsers omits.

@@ -126,6 +126,15 @@ func (rt *Router) hostBucket(host string) string {
 			return strings.TrimSuffix(h, "."+base)
 		}
 	}
+	// AWS's own S3 host names, as clients send them through the proxy:
+	// bucket.s3.amazonaws.com, bucket.s3.REGION.amazonaws.com, bucket.s3-REGION.amazonaws.com.
+	if strings.HasSuffix(h, ".amazonaws.com") {
+		for _, sep := range []string{".s3.", ".s3-"} {
+			if i := strings.Index(h, sep); i > 0 {
+				return h[:i]
+			}
+		}
+	}
 	return ""
 }
 

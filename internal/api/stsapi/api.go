@@ -36,7 +36,7 @@ func (a *API) Service() *query.Service {
 		{Name: "AssumeRole", Prepare: a.assumeRole},
 		{Name: "AssumeRoleWithWebIdentity", Unsigned: true, Prepare: a.assumeRoleWithWebIdentity},
 		{Name: "AssumeRoleWithSAML", Unsigned: true, Prepare: a.assumeRoleWithSAML},
-		{Name: "GetSessionToken", Prepare: a.getSessionToken},
+		{Name: "GetSessionToken", Public: true, Prepare: a.getSessionToken},
 		{Name: "GetFederationToken", Prepare: a.getFederationToken},
 		{Name: "GetAccessKeyInfo", ReadOnly: true, Prepare: a.getAccessKeyInfo},
 		{Name: "DecodeAuthorizationMessage", ReadOnly: true, Prepare: a.decodeAuthorizationMessage},
