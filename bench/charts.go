@@ -97,7 +97,8 @@ func latencyChart(rep *Report) (*plot.Plot, error) {
 	p.X.Scale = plot.LogScale{}
 	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
 	var p50, p99, l50, l99 plotter.XYs
-	msec := func(d time.Duration) float64 { return d.Seconds() * 1000 }
+	// A log axis cannot show zero: latencies below a microsecond are drawn at one.
+	msec := func(d time.Duration) float64 { return max(d.Seconds()*1000, 0.001) }
 	for _, sp := range rep.Scale {
 		x := float64(sp.Manifest.Policies)
 		p50 = append(p50, plotter.XY{X: x, Y: msec(sp.Res.P50)})
@@ -110,7 +111,9 @@ func latencyChart(rep *Report) (*plot.Plot, error) {
 	if err := plotutil.AddLinePoints(p, "p50"+full, p50, "p99"+full, p99, "p50"+light, l50, "p99"+light, l99); err != nil {
 		return nil, err
 	}
-	p.Y.Min = 0
+	// p50 at light load and p99 at full load are orders of magnitude apart.
+	p.Y.Scale = plot.LogScale{}
+	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
 	p.Legend.Top = true
 	p.Legend.Left = true
 	p.Add(plotter.NewGrid())
