@@ -187,7 +187,9 @@ func compare(ctx context.Context, o *Options, bin, dir, work string, rep *Report
 			}
 		}
 	}
-	for _, i := range []int{1, opGetObject} {
+	// GetCallerIdentity is the cheapest signed request: its profile shows the cost every request
+	// pays (authentication, audit, encoding) without an operation's own work.
+	for _, i := range []int{0, 1, opGetObject} {
 		if i == opGetObject && !rep.S3 {
 			continue
 		}
