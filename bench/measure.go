@@ -45,6 +45,8 @@ type Report struct {
 	Scale     []ScalePoint
 	Profiles  []Profile
 	MotoStart time.Duration
+	// Tree names the commit measured.
+	Tree string
 	// LoadBefore and LoadAfter are the machine's 1, 5 and 15 minute load averages.
 	LoadBefore, LoadAfter string
 }
@@ -53,6 +55,7 @@ type Report struct {
 func measure(ctx context.Context, o *Options) (*Report, error) {
 	rep := &Report{When: time.Now().UTC(), Options: o, Machine: machine(), LoadBefore: loadAverage()}
 	defer func() { rep.LoadAfter = loadAverage() }()
+	rep.Tree = tree(ctx, o.Root)
 	work := filepath.Join(o.Cache, "run")
 	if err := os.RemoveAll(work); err != nil {
 		return nil, err
@@ -240,6 +243,19 @@ func scale(ctx context.Context, o *Options, bin, dir, work string) (*ScalePoint,
 		m.Policies, sp.Startup.Round(time.Millisecond), bytesIEC(sp.DirBytes), bytesIEC(sp.RSS), bytesIEC(sp.Peak),
 		sp.Res.RPS, sp.Res.P50, sp.Res.P99, sp.Light.P50, sp.Light.P99)
 	return sp, nil
+}
+
+// tree describes the commit of the repository at root, and whether files differ from it.
+func tree(ctx context.Context, root string) string {
+	out, err := exec.CommandContext(ctx, "git", "-C", root, "log", "-1", "--format=%h (%s)").Output()
+	if err != nil {
+		return "unknown (not a git checkout)"
+	}
+	t := strings.TrimSpace(string(out))
+	if st, err := exec.CommandContext(ctx, "git", "-C", root, "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(st) > 0 {
+		t += " with uncommitted changes"
+	}
+	return t
 }
 
 // loadAverage returns the 1, 5 and 15 minute load averages.

@@ -89,11 +89,12 @@ func runSection(rep *Report) string {
 		s3 = "not measured: rolegate served no S3 at the commit measured (--allow-missing-s3)"
 	}
 	return fmt.Sprintf("Produced by `%s` (%s run) on %s, finished in %v.\n\n"+
+		"- Commit measured: %s.\n"+
 		"- Machine: %s; wrk and both servers share it.\n"+
 		"- Load: wrk %d threads, %d connections, %v per point after %v of warm-up; each request signed once and replayed.\n"+
 		"- Load average of the machine (other work included): %s at the start, %s at the end.\n"+
 		"- Comparison store: %d managed policies. moto started in %v. S3 GetObject: %s.",
-		command(o), kind, rep.When.Format("2006-01-02 15:04 UTC"), rep.Took.Round(time.Second), rep.Machine,
+		command(o), kind, rep.When.Format("2006-01-02 15:04 UTC"), rep.Took.Round(time.Second), rep.Tree, rep.Machine,
 		o.Load.Threads, o.Load.Connections, o.Load.Duration, o.Load.Warmup, rep.LoadBefore, rep.LoadAfter, o.Sizes[0], rep.MotoStart.Round(time.Millisecond), s3)
 }
 
