@@ -1,11 +1,13 @@
 package seed
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"time"
 
@@ -60,50 +62,86 @@ func Fill(ctx context.Context, st store.Store, box *secretbox.Box, plan Plan, no
 	}
 	accounts := (plan.Policies + PoliciesPerAccount - 1) / PoliciesPerAccount
 	m := &Manifest{Format: Format, Policies: plan.Policies, Accounts: accounts}
-	// Laying out documents costs about as much as storing them: one goroutine builds accounts
-	// ahead of the writer.
-	built := make(chan *account, 2*accountsPerTx)
+	// Laying out documents and encoding records cost about as much as storing them: one goroutine
+	// prepares the next batch while the store writes this one.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	batches := make(chan *batch, 1)
 	go func() {
-		defer close(built)
-		for i := range accounts {
-			n := min(PoliciesPerAccount, plan.Policies-i*PoliciesPerAccount)
+		defer close(batches)
+		for lo := 0; lo < accounts; lo += accountsPerTx {
+			b := prepare(lo, min(lo+accountsPerTx, accounts), plan.Policies, now, ids, box)
 			select {
-			case built <- build(i, n, now, ids):
+			case batches <- b:
 			case <-ctx.Done():
+				return
+			}
+			if b.err != nil {
 				return
 			}
 		}
 	}()
-	for lo := 0; lo < accounts; lo += accountsPerTx {
-		hi := min(lo+accountsPerTx, accounts)
+	for b := range batches {
+		if b.err != nil {
+			return nil, b.err
+		}
 		err := st.Update(ctx, func(tx store.Tx) error {
-			l := iam.NewLoader(tx, box)
-			for range hi - lo {
-				a, ok := <-built
-				if !ok {
-					return ctx.Err()
+			for _, r := range b.records {
+				if err := tx.Insert(r.table, r.key, r.val); err != nil {
+					return fmt.Errorf("%s %s: %w", r.table, r.key, err)
 				}
-				if err := a.write(tx, l); err != nil {
-					return err
-				}
-				m.add(a)
 			}
 			return nil
 		})
-		if errors.Is(err, iam.ErrLoad) || errors.Is(err, store.ErrExists) {
+		if errors.Is(err, store.ErrExists) {
 			return nil, fmt.Errorf("%w: %v", ErrSeeded, err)
 		}
 		if err != nil {
 			return nil, err
 		}
-		if plan.Progress != nil {
-			plan.Progress(hi, accounts)
+		for _, a := range b.accounts {
+			m.add(a)
 		}
+		if plan.Progress != nil {
+			plan.Progress(b.hi, accounts)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	m.Seconds = time.Since(start).Seconds()
 	return m, nil
+}
+
+// batch is the records of accounts [lo, hi), encoded and sorted by table and key so that the
+// store appends to each table in order.
+type batch struct {
+	hi       int
+	accounts []*account
+	records  []record
+	err      error
+}
+
+// prepare lays out and encodes accounts [lo, hi) of a plan of policies in all.
+func prepare(lo, hi, policies int, now time.Time, ids *idgen.Gen, box *secretbox.Box) *batch {
+	b := &batch{hi: hi}
+	rec := &recorder{}
+	l := iam.NewLoader(rec, box)
+	for i := lo; i < hi; i++ {
+		a := build(i, min(PoliciesPerAccount, policies-i*PoliciesPerAccount), now, ids)
+		if b.err = a.write(rec, l); b.err != nil {
+			return b
+		}
+		b.accounts = append(b.accounts, a)
+	}
+	slices.SortFunc(rec.records, func(x, y record) int {
+		if c := cmp.Compare(x.table, y.table); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.key, y.key)
+	})
+	b.records = rec.records
+	return b
 }
 
 // AccountID returns the ID of the i-th seeded account; account 0 is the bench account.
