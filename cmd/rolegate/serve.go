@@ -32,11 +32,24 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", envOr("ROLEGATE_LISTEN", server.DefaultListen), "address to listen on (env ROLEGATE_LISTEN)")
 	data := fs.String("data", envOr("ROLEGATE_DATA", server.DefaultDataDir), "data directory (env ROLEGATE_DATA)")
+	offset := fs.Duration("clock-offset", 0, "shift the server's clock (for testing expiry and clock skew; env ROLEGATE_CLOCK_OFFSET)")
 	proxyAddr := fs.String("proxy", os.Getenv("ROLEGATE_PROXY"), "also serve an HTTPS proxy for clients that cannot set an endpoint, e.g. 127.0.0.1:4567 (env ROLEGATE_PROXY)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	cfg := server.Config{Listen: *listen, DataDir: *data}
+	if v := os.Getenv("ROLEGATE_CLOCK_OFFSET"); v != "" && *offset == 0 {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			fmt.Fprintln(stderr, "rolegate serve: ROLEGATE_CLOCK_OFFSET:", err)
+			return 2
+		}
+		*offset = d
+	}
+	if *offset != 0 {
+		shift := *offset
+		cfg.Now = func() time.Time { return time.Now().Add(shift) }
+	}
 	if kek := os.Getenv("ROLEGATE_KEK"); kek != "" {
 		key, err := base64.StdEncoding.DecodeString(kek)
 		if err != nil || len(key) != 32 {

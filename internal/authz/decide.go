@@ -69,15 +69,13 @@ func Decide(r *Request, p *Policies) (d Decision) {
 
 	if reason, denied := explicitDeny(&o); denied {
 		d.Effect, d.Reason = ExplicitDeny, reason
-		d.keep(acc.Denies())
+		d.n = copy(d.matched[:], acc.Denies())
 		return d
 	}
-	d.keep(acc.Allows())
+	d.n = copy(d.matched[:], acc.Allows())
 	d.Effect, d.Reason = grant(r, p, &o)
 	return d
 }
-
-func (d *Decision) keep(ms []policy.Match) { d.n = copy(d.matched[:], ms) }
 
 // evaluate runs every policy kind that applies to the caller.
 func evaluate(r *Request, p *Policies, acc *policy.Matches) outcomes {
@@ -178,7 +176,7 @@ func grant(r *Request, p *Policies, o *outcomes) (Effect, Reason) {
 		// A grant to the user, the session or "*" is not limited by the identity
 		// policies, the boundary or the session policy. AWS: for trust policies the
 		// "update a role trust policy" page requires the caller's boundary to allow
-		// sts:AssumeRole even then (§8.11); that is applied here.
+		// sts:AssumeRole even then, against the general rule; the specific page wins.
 		return Allowed, ReasonResourceAllows
 	case grants&policy.GrantRole != 0 && kind == policy.AssumedRole && limits:
 		// A grant to the role was folded into the role's permissions before the session
@@ -256,16 +254,7 @@ func isTrustRequest(r *Request) bool {
 		return false
 	}
 	a, ok := r.ResourceARN()
-	if !ok || a.Service != "iam" || !strings.HasPrefix(a.Resource, "role/") {
-		return false
-	}
-	_, name, _ := strings.Cut(r.Action, ":")
-	for _, t := range trustActions {
-		if strings.EqualFold(name, t) {
-			return true
-		}
-	}
-	return false
+	return ok && a.Service == "iam" && strings.HasPrefix(a.Resource, "role/") && policy.IsTrustAction(r.Action)
 }
 
 // isKMSRequest reports a KMS action on a KMS resource, judged by its key policy.

@@ -59,6 +59,9 @@ func TestDecide(t *testing.T) {
 	sessionARN := "arn:aws:sts::" + local + ":assumed-role/app/s1"
 	roleARN := "arn:aws:iam::" + local + ":role/app"
 	otherUser := "arn:aws:iam::" + other + ":user/bob"
+	parentARN := "arn:aws:iam::" + local + ":user/carol-parent"
+	fed := &Request{Principal: Principal{Kind: policy.FederatedUser, ARN: "arn:aws:sts::" + local + ":federated-user/carol", Account: local, ParentUserARN: parentARN},
+		Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k", ResourceAccount: local}
 	get := func(p string) *Request {
 		return &Request{Principal: principal(t, p), Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k", ResourceAccount: local}
 	}
@@ -96,6 +99,18 @@ func TestDecide(t *testing.T) {
 		}, Allowed, ReasonResourceAllows},
 		{"empty session policy set denies", get(sessionARN), func() *Policies {
 			return &Policies{Identity: set(t, "identity", allowAll), Session: policy.NewSet()}
+		}, ImplicitDeny, ReasonNoSessionPolicyAllows},
+		// AWS: a federated user's session without a session policy has no permissions except
+		// through policies naming the federated user; a grant to the parent user is limited
+		// by the (missing) session policy.
+		{"parent user named without a session policy", fed, func() *Policies {
+			return &Policies{Resource: compile(t, "resource", bucketPolicy(`{"AWS":"`+parentARN+`"}`))}
+		}, ImplicitDeny, ReasonNoSessionPolicyAllows},
+		{"parent user named with a session policy", fed, func() *Policies {
+			return &Policies{Resource: compile(t, "resource", bucketPolicy(`{"AWS":"`+parentARN+`"}`)), Session: set(t, "session", allowS3Get)}
+		}, Allowed, ReasonResourceAllows},
+		{"parent user named, session policy without the action", fed, func() *Policies {
+			return &Policies{Resource: compile(t, "resource", bucketPolicy(`{"AWS":"`+parentARN+`"}`)), Session: set(t, "session", allowEC2Only)}
 		}, ImplicitDeny, ReasonNoSessionPolicyAllows},
 		{"cross-account needs the resource side", get(otherUser), func() *Policies { return &Policies{Identity: set(t, "identity", allowAll)} }, ImplicitDeny, ReasonNoResourcePolicyAllows},
 		{"cross-account needs the identity side", get(otherUser), func() *Policies {
@@ -165,7 +180,7 @@ func TestTrustPolicy(t *testing.T) {
 }
 
 // AWS: the "update a role trust policy" page says a caller named in the trust policy still
-// needs a boundary that allows sts:AssumeRole (§8.11); the general rule says resource
+// needs a boundary that allows sts:AssumeRole; the general rule says resource
 // policies naming a user are not limited by its boundary. The specific page is followed.
 func TestTrustPolicyNamingUserIsLimitedByBoundary(t *testing.T) {
 	role := "arn:aws:iam::" + local + ":role/target"
@@ -191,7 +206,7 @@ func TestMessage(t *testing.T) {
 	if got := d.Message(); got != want {
 		t.Errorf("Message = %q\nwant      %q", got, want)
 	}
-	if m := d.Matched(); len(m) != 1 || m[0].PolicyName() != "scp[1]" || m[0].Statement() != "NoGet" || m[0].Effect != policy.Deny {
+	if m := d.Matched(); len(m) != 1 || m[0].PolicyName() != "scp[1]" || m[0].Statement() != "NoGet" || m[0].Effect() != policy.Deny {
 		t.Errorf("Matched = %+v", m)
 	}
 	anon := Decide(&Request{Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k"}, &Policies{})
@@ -260,5 +275,27 @@ func TestDecideAllocatesNothing(t *testing.T) {
 	})
 	if n != 0 {
 		t.Errorf("Decide allocates %v times", n)
+	}
+}
+
+// TestDecideConcurrently shares compiled policies between goroutines, as the server's
+// cache does; run with -race.
+func TestDecideConcurrently(t *testing.T) {
+	p := &Policies{Identity: policy.NewSet(benchPolicies(t, 20)...), SCPs: []*policy.Set{set(t, "scp", allowAll)}}
+	done := make(chan bool)
+	for range 4 {
+		go func() {
+			req := benchRequest()
+			ok := true
+			for range 200 {
+				ok = ok && Decide(req, p).Allowed()
+			}
+			done <- ok
+		}()
+	}
+	for range 4 {
+		if !<-done {
+			t.Error("a concurrent decision was denied")
+		}
 	}
 }

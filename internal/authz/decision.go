@@ -86,13 +86,14 @@ type Decision struct {
 }
 
 // Allowed reports whether the request is allowed.
-func (d *Decision) Allowed() bool { return d.Effect == Allowed }
+func (d Decision) Allowed() bool { return d.Effect == Allowed }
 
 // Matched returns the statements that decided: the applicable Deny statements of an
 // explicit deny, otherwise the applicable Allow statements of every policy kind (for an
 // implicit deny, the Allows that were found but did not suffice). At most
-// policy.MaxMatches are kept.
-func (d *Decision) Matched() []policy.Match { return d.matched[:d.n] }
+// policy.MaxMatches are kept. The slice is a copy, made on request: explaining a
+// decision may allocate, deciding does not.
+func (d Decision) Matched() []policy.Match { return append([]policy.Match(nil), d.matched[:d.n]...) }
 
 // Message returns the decision in the words of AWS's AccessDenied messages:
 //
@@ -100,7 +101,7 @@ func (d *Decision) Matched() []policy.Match { return d.matched[:d.n] }
 //	on resource: arn:aws:s3:::b/k because no identity-based policy allows the s3:GetObject action
 //
 // (on one line). An allowed decision reads "... is authorized to perform: ... because ...".
-func (d *Decision) Message() string {
+func (d Decision) Message() string {
 	verb := " is not authorized to perform: "
 	if d.Effect == Allowed {
 		verb = " is authorized to perform: "
@@ -109,7 +110,7 @@ func (d *Decision) Message() string {
 }
 
 // Clause returns the "because ..." or "with an explicit deny ..." part of the message.
-func (d *Decision) Clause() string {
+func (d Decision) Clause() string {
 	c := ReasonNotEvaluated
 	if int(d.Reason) < len(clauses) {
 		c = d.Reason

@@ -14,7 +14,7 @@ var ErrPrincipal = errors.New("authz: not a caller principal")
 
 // webIdentityProviders are the identity providers that call AssumeRoleWithWebIdentity
 // under their host name rather than an IAM provider ARN.
-var webIdentityProviders = []string{"cognito-identity.amazonaws.com", "www.amazon.com", "accounts.google.com", "graph.facebook.com"}
+var webIdentityProviders = [...]string{"cognito-identity.amazonaws.com", "www.amazon.com", "accounts.google.com", "graph.facebook.com"}
 
 // ParsePrincipal describes the caller named by s as `rolegate policy decide` and the
 // policy simulator name callers: "" is anonymous; a root, user, assumed-role or

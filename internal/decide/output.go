@@ -48,7 +48,7 @@ func Line(line []byte) Output {
 	out.Reason = d.Message()
 	out.Matched = []Matched{}
 	for _, m := range d.Matched() {
-		out.Matched = append(out.Matched, Matched{Policy: m.PolicyName(), Statement: m.Statement(), Effect: string(m.Effect)})
+		out.Matched = append(out.Matched, Matched{Policy: m.PolicyName(), Statement: m.Statement(), Effect: string(m.Effect())})
 	}
 	return out
 }

@@ -164,7 +164,8 @@ func (p *actionPattern) match(svc, name string) bool {
 	case p.never:
 		return false
 	case p.svc != "":
-		if !glob.EqualFold(svc, p.svc) {
+		// Both sides are lower case: the request's service is lowered once per request.
+		if svc != p.svc {
 			return false
 		}
 	case !p.svcPat.Match(svc):

@@ -55,3 +55,20 @@ type Conditions map[string]map[string][]string
 // VariablesEnabled reports whether policy variables are recognised in the document: only
 // with Version 2012-10-17; under 2008-10-17 or without Version ${...} is literal text.
 func (d *Document) VariablesEnabled() bool { return d.Version == Version2012 }
+
+// actions returns the values of Action or, when absent, NotAction (a document never has
+// both).
+func (s *Statement) actions() []string {
+	if s.Action != nil {
+		return s.Action
+	}
+	return s.NotAction
+}
+
+// resources returns the values of Resource or, when absent, NotResource.
+func (s *Statement) resources() []string {
+	if s.Resource != nil {
+		return s.Resource
+	}
+	return s.NotResource
+}

@@ -5,8 +5,8 @@ package policy
 type Error struct {
 	// Code is the AWS error code: MalformedPolicyDocument (IAM, STS), MalformedPolicy
 	// (resource policies, S3 style), MalformedPolicyDocumentException (Organizations),
-	// LimitExceeded (IAM size quotas), ValidationError (parameter constraints) or
-	// ConstraintViolationException (Organizations size quota).
+	// LimitExceeded (IAM size quotas), ValidationError (parameter constraints),
+	// ConstraintViolationException (Organizations size quota) or PolicyTooLarge (S3).
 	Code    string
 	Message string
 	Path    string
@@ -23,6 +23,7 @@ const (
 	CodeLimitExceeded  = "LimitExceeded"
 	CodeValidation     = "ValidationError"
 	CodeConstraintOrgs = "ConstraintViolationException"
+	CodePolicyTooLarge = "PolicyTooLarge"
 )
 
 // AWS messages. IAM's texts come from real MalformedPolicyDocument responses (moto's
@@ -32,6 +33,7 @@ const (
 	MsgVersion             = "Policy document must be version 2012-10-17 or greater."
 	MsgLegacy              = "The policy failed legacy parsing"
 	MsgDuplicateSid        = "Statement IDs (SID) in a single policy must be unique."
+	MsgSidCharset          = "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*"
 	MsgNoActions           = "Policy statement must contain actions."
 	MsgNoResources         = "Policy statement must contain resources."
 	MsgNoPrincipalAllowed  = "Policy document should not specify a principal."
@@ -53,6 +55,7 @@ const (
 	MsgS3InvalidAction     = "Policy has invalid action"
 	MsgS3InvalidResource   = "Policy has invalid resource"
 	MsgS3InvalidPrincipal  = "Invalid principal in policy"
+	MsgPolicyTooLarge      = "Policy exceeds the maximum allowed document size."
 	MsgOrgs                = "The provided policy document does not meet the requirements of the specified policy type."
 	MsgOrgsTooLarge        = "You attempted to create a policy that is larger than the maximum size."
 	MsgCharset             = "Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"

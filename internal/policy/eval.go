@@ -72,13 +72,16 @@ type Outcome struct {
 	Grants Grant
 }
 
-// Match identifies one statement that applies to a request.
+// Match identifies one statement that applies to a request. It is small so that
+// recording matches costs little.
 type Match struct {
-	Kind   Kind
 	Policy *Compiled
-	Index  int // the statement's position in its policy
-	Effect Effect
+	Index  int32 // the statement's position in its policy
+	Kind   Kind  // the kind the policy was evaluated as
 }
+
+// Effect returns the statement's effect.
+func (m *Match) Effect() Effect { return m.Policy.stmts[m.Index].effect }
 
 // PolicyName returns the name of the statement's policy.
 func (m *Match) PolicyName() string { return m.Policy.name }
@@ -103,7 +106,7 @@ func (m *Matches) add(x Match) {
 		return
 	}
 	list, n := &m.allows, &m.nAllow
-	if x.Effect == Deny {
+	if x.Effect() == Deny {
 		list, n = &m.denies, &m.nDeny
 	}
 	if *n == MaxMatches {
@@ -164,7 +167,7 @@ func eval(policies []*Compiled, idx *index, r *Request, kind Kind, acc *Matches)
 			out.Allow = true
 			out.Grants |= grant
 		}
-		acc.add(Match{Kind: kind, Policy: p, Index: int(rf.stmt), Effect: st.effect})
+		acc.add(Match{Policy: p, Index: int32(rf.stmt), Kind: kind})
 	}
 	return out
 }

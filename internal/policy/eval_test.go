@@ -73,6 +73,9 @@ func TestResourceMatching(t *testing.T) {
 		{"star crosses slashes", Version2012, `"arn:aws:s3:::bucket/*/test/*"`, false, "arn:aws:s3:::bucket/1/2/test/object.jpg", nil, true},
 		{"star needs its segments", Version2012, `"arn:aws:s3:::bucket/*/test/*"`, false, "arn:aws:s3:::bucket/test/object.jpg", nil, false},
 		{"resource id is case-sensitive", Version2012, `"arn:aws:iam::111122223333:user/Alice"`, false, "arn:aws:iam::111122223333:user/alice", nil, false},
+		// AWS: undocumented; real values are lower case, so the first five sections are
+		// compared exactly.
+		{"ARN sections compare exactly", Version2012, `"arn:aws:S3:::b/k"`, false, "arn:aws:s3:::b/k", nil, false},
 		{"star in region and account", Version2012, `"arn:aws:dynamodb:*:*:table/T"`, false, "arn:aws:dynamodb:us-east-1:111122223333:table/T", nil, true},
 		{"star does not cross sections", Version2012, `"arn:aws:dynamodb:*:table/T"`, false, "arn:aws:dynamodb:us-east-1:111122223333:table/T", nil, false},
 		{"short ARN with trailing star is padded", Version2012, `"arn:aws:s3:*"`, false, "arn:aws:s3:::bucket/key", nil, true},
@@ -168,6 +171,8 @@ func TestPrincipalMatching(t *testing.T) {
 		{"federated provider", `{"Federated":"accounts.google.com"}`, web, GrantDirect},
 		{"anonymous not matched by account", `{"AWS":"111122223333"}`, anon, 0},
 		{"several grants", `{"AWS":["111122223333","arn:aws:iam::111122223333:user/alice"]}`, alice, GrantAccount | GrantDirect},
+		{"canonical user names the account", `{"CanonicalUser":"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"}`, Principal{Kind: User, ARN: alice.ARN, Account: alice.Account, CanonicalUser: "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"}, GrantAccount},
+		{"canonical user unknown to the caller", `{"CanonicalUser":"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"}`, alice, 0},
 		{"unique id of a deleted user matches nothing", `{"AWS":"AIDAJQABLZS4A3QDU576Q"}`, alice, 0},
 	}
 	for _, tc := range tests {

@@ -12,15 +12,7 @@ import (
 func (d *Document) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteByte('{')
-	first := true
-	field := func(name string) {
-		if !first {
-			b.WriteByte(',')
-		}
-		first = false
-		writeString(&b, name)
-		b.WriteByte(':')
-	}
+	field := fieldWriter(&b)
 	if d.Version != "" {
 		field("Version")
 		writeString(&b, d.Version)
@@ -43,15 +35,7 @@ func (d *Document) MarshalJSON() ([]byte, error) {
 
 func (s *Statement) marshal(b *bytes.Buffer) {
 	b.WriteByte('{')
-	first := true
-	field := func(name string) {
-		if !first {
-			b.WriteByte(',')
-		}
-		first = false
-		writeString(b, name)
-		b.WriteByte(':')
-	}
+	field := fieldWriter(b)
 	if s.Sid != "" {
 		field("Sid")
 		writeString(b, s.Sid)
@@ -89,23 +73,31 @@ func (p *Principals) marshal(b *bytes.Buffer) {
 		return
 	}
 	b.WriteByte('{')
-	first := true
+	field := fieldWriter(b)
 	for _, l := range []struct {
 		name string
 		v    []string
 	}{{"AWS", p.AWS}, {"CanonicalUser", p.CanonicalUser}, {"Federated", p.Federated}, {"Service", p.Service}} {
-		if l.v == nil {
-			continue
+		if l.v != nil {
+			field(l.name)
+			writeList(b, l.v)
 		}
+	}
+	b.WriteByte('}')
+}
+
+// fieldWriter returns a function that writes `"name":` into an object, preceded by a
+// comma from the second field on.
+func fieldWriter(b *bytes.Buffer) func(name string) {
+	first := true
+	return func(name string) {
 		if !first {
 			b.WriteByte(',')
 		}
 		first = false
-		writeString(b, l.name)
+		writeString(b, name)
 		b.WriteByte(':')
-		writeList(b, l.v)
 	}
-	b.WriteByte('}')
 }
 
 func (c Conditions) marshal(b *bytes.Buffer) {

@@ -3,6 +3,8 @@ package policy
 import (
 	"errors"
 	"strconv"
+
+	"rolegate/internal/glob"
 )
 
 // problemKind classifies what is wrong with a document's structure. Each policy kind
@@ -177,7 +179,7 @@ func decodeEffect(n *node, path string) (Effect, *problem) {
 	case "Allow", "Deny":
 		return Effect(n.text), nil
 	}
-	if equalFoldASCII(n.text, "Allow") || equalFoldASCII(n.text, "Deny") {
+	if glob.EqualFold(n.text, "Allow") || glob.EqualFold(n.text, "Deny") {
 		return "", &problem{kind: probEffectCase, path: path, detail: n.text}
 	}
 	return "", &problem{kind: probBadEffect, path: path, detail: n.text}
@@ -279,23 +281,4 @@ func conditionValues(n *node) ([]string, bool) {
 		return out, true
 	}
 	return nil, false
-}
-
-func equalFoldASCII(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
 }

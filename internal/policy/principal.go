@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"slices"
+
 	"rolegate/internal/arn"
 )
 
@@ -42,6 +44,9 @@ type Principal struct {
 	RoleARN string
 	// ParentUserARN is the IAM user that created a FederatedUser session.
 	ParentUserARN string
+	// CanonicalUser is the S3 canonical user id of the caller's account, when known; a
+	// CanonicalUser principal names the account.
+	CanonicalUser string
 }
 
 // Name returns the caller as AWS names it in AccessDenied messages: its ARN, or
@@ -79,6 +84,7 @@ type principals struct {
 	arns      []string // user, role, session and federated-user ARNs, unique ids
 	services  []string
 	federated []string
+	canonical []string
 }
 
 func compilePrincipals(p *Principals) principals {
@@ -103,8 +109,7 @@ func compilePrincipals(p *Principals) principals {
 	}
 	m.services = p.Service
 	m.federated = p.Federated
-	// CanonicalUser names an account by its S3 canonical id, which callers here do not
-	// carry; such entries match no caller.
+	m.canonical = p.CanonicalUser
 	return m
 }
 
@@ -116,12 +121,12 @@ func (m *principals) match(p *Principal) Grant {
 	}
 	switch p.Kind {
 	case ServicePrincipal:
-		if contains(m.services, p.ARN) {
+		if slices.Contains(m.services, p.ARN) {
 			g |= GrantDirect
 		}
 		return g
 	case WebIdentity:
-		if contains(m.federated, p.ARN) {
+		if slices.Contains(m.federated, p.ARN) {
 			g |= GrantDirect
 		}
 		return g
@@ -138,7 +143,7 @@ func (m *principals) match(p *Principal) Grant {
 			g |= GrantParentUser
 		}
 	}
-	if p.Account != "" && contains(m.accounts, p.Account) {
+	if (p.Account != "" && slices.Contains(m.accounts, p.Account)) || (p.CanonicalUser != "" && slices.Contains(m.canonical, p.CanonicalUser)) {
 		g |= GrantAccount
 	}
 	return g
@@ -157,27 +162,18 @@ func (m *principals) excludes(p *Principal) bool {
 	case Anonymous:
 		return false
 	case ServicePrincipal:
-		return contains(m.services, p.ARN)
+		return slices.Contains(m.services, p.ARN)
 	case WebIdentity:
-		return contains(m.federated, p.ARN)
+		return slices.Contains(m.federated, p.ARN)
 	}
-	if !contains(m.accounts, p.Account) {
+	if !slices.Contains(m.accounts, p.Account) {
 		return false
 	}
 	switch p.Kind {
 	case User, FederatedUser:
-		return contains(m.arns, p.ARN)
+		return slices.Contains(m.arns, p.ARN)
 	case AssumedRole:
-		return contains(m.arns, p.ARN) && contains(m.arns, p.RoleARN)
+		return slices.Contains(m.arns, p.ARN) && slices.Contains(m.arns, p.RoleARN)
 	}
 	return true // the root user's only layer is its account
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -15,7 +15,7 @@ type Rules struct {
 	// Boundary documents are managed policies and always get these rules.
 	Managed bool
 	// MaxSize replaces the kind's default size limit when positive: a trust policy quota
-	// raised to 4,096, or a service's resource-policy limit. Inline identity policies have
+	// raised to 4,096, or a service's resource-policy limit in bytes (S3: 20,480). Inline identity policies have
 	// no per-document limit here: IAM limits their aggregate per user, group or role, which
 	// the caller enforces with Size.
 	MaxSize int
@@ -100,8 +100,9 @@ func checkSize(text []byte, r Rules) *Error {
 	case r.Managed:
 		n, quota = limit(r, ManagedPolicyMaxSize), "PolicySize"
 	case r.Kind == Resource && r.MaxSize > 0:
-		if Size(text) > r.MaxSize {
-			return &Error{Code: CodeMalformedS3, Message: "Policies must not exceed " + strconv.Itoa(r.MaxSize) + " characters"}
+		// S3 counts bytes, whitespace included (20 KB for bucket policies).
+		if len(text) > r.MaxSize {
+			return &Error{Code: CodePolicyTooLarge, Message: MsgPolicyTooLarge}
 		}
 		return nil
 	default:
@@ -193,6 +194,9 @@ func (v *validator) iam() *Error {
 	if e := v.legacy(); e != nil {
 		return e
 	}
+	if e := v.alphanumericSids(); e != nil {
+		return e
+	}
 	if e := v.uniqueSids(); e != nil {
 		return e
 	}
@@ -258,9 +262,21 @@ func (v *validator) legacy() *Error {
 				}
 			}
 		}
-		for _, r := range append(append([]string(nil), s.Resource...), s.NotResource...) {
+		for _, r := range s.resources() {
 			if legacyBadResource(r) {
 				return v.fail(MsgLegacy, stmtPath(i)+".Resource")
+			}
+		}
+	}
+	return nil
+}
+
+// alphanumericSids applies IAM's Sid character rule; other services allow more.
+func (v *validator) alphanumericSids() *Error {
+	for i := range v.doc.Statement {
+		for _, c := range []byte(v.doc.Statement[i].Sid) {
+			if !('0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z') {
+				return v.fail(MsgSidCharset, stmtPath(i)+".Sid")
 			}
 		}
 	}

@@ -7,8 +7,20 @@ import (
 	"rolegate/internal/glob"
 )
 
-// TrustActions are the actions a role trust policy may name.
-var TrustActions = []string{"sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity", "sts:TagSession", "sts:SetSourceIdentity", "sts:SetContext"}
+// trustActions are the actions a role trust policy authorises.
+var trustActions = [...]string{"sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity", "sts:TagSession", "sts:SetSourceIdentity", "sts:SetContext"}
+
+// IsTrustAction reports whether action (compared ignoring case) is one that a role's trust
+// policy authorises: sts:AssumeRole, sts:AssumeRoleWithSAML, sts:AssumeRoleWithWebIdentity,
+// sts:TagSession, sts:SetSourceIdentity or sts:SetContext.
+func IsTrustAction(action string) bool {
+	for _, t := range trustActions {
+		if glob.EqualFold(action, t) {
+			return true
+		}
+	}
+	return false
+}
 
 // trustElements applies the element rules of a role trust policy: a principal is
 // required, NotPrincipal and resources are prohibited.
@@ -63,7 +75,7 @@ func isTrustAction(pattern string) bool {
 		return false
 	}
 	g := glob.Compile(name, true)
-	for _, t := range TrustActions {
+	for _, t := range trustActions {
 		if g.Match(strings.TrimPrefix(t, "sts:")) {
 			return true
 		}
@@ -100,12 +112,12 @@ func (v *validator) resourcePolicy() *Error {
 		if len(s.Action) == 0 && len(s.NotAction) == 0 {
 			return v.fail(MsgS3NoAction, at+".Action")
 		}
-		for _, a := range append(append([]string(nil), s.Action...), s.NotAction...) {
+		for _, a := range s.actions() {
 			if actionFormat(a) != "" {
 				return v.fail(MsgS3InvalidAction, at+".Action")
 			}
 		}
-		for _, r := range append(append([]string(nil), s.Resource...), s.NotResource...) {
+		for _, r := range s.resources() {
 			if r != "*" && !validResourcePattern(r) {
 				return v.fail(MsgS3InvalidResource, at+".Resource")
 			}

@@ -6,15 +6,18 @@ import (
 	"testing"
 )
 
+// validateCase is one row of the Validate tables; an empty msg means the document is valid.
+type validateCase struct {
+	name  string
+	rules Rules
+	doc   string
+	code  string
+	msg   string
+}
+
 func TestValidateIdentity(t *testing.T) {
 	ok := `{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},{"Sid":"","Effect":"Allow","Action":"ec2:Describe*","Resource":"*"},{"Sid":"","Effect":"Deny","NotAction":"iam:*","NotResource":"arn:aws:iam::111122223333:user/${aws:username}"}]}`
-	tests := []struct {
-		name  string
-		rules Rules
-		doc   string
-		code  string
-		msg   string
-	}{
+	tests := []validateCase{
 		{"valid", Rules{Kind: Identity}, ok, "", ""},
 		{"valid with Id (accepted in practice)", Rules{Kind: Identity}, `{"Version":"2012-10-17","Id":"x","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`, "", ""},
 		{"bad JSON", Rules{Kind: Identity}, `{"Version":`, CodeMalformed, MsgSyntax},
@@ -31,6 +34,7 @@ func TestValidateIdentity(t *testing.T) {
 		{"bad date", Rules{Kind: Identity}, `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"DateLessThan":{"aws:CurrentTime":"2024-13-01"}}}}`, CodeMalformed, MsgLegacy},
 		{"short ARN", Rules{Kind: Identity}, `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3::bucket"}}`, CodeMalformed, MsgLegacy},
 		{"duplicate sid", Rules{Kind: Identity}, `{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":"*","Resource":"*"},{"Sid":"A","Effect":"Deny","Action":"*","Resource":"*"}]}`, CodeMalformed, MsgDuplicateSid},
+		{"sid charset", Rules{Kind: Identity}, `{"Version":"2012-10-17","Statement":{"Sid":"Read-Only","Effect":"Allow","Action":"*","Resource":"*"}}`, CodeMalformed, MsgSidCharset},
 		{"no actions", Rules{Kind: Identity}, `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Resource":"*"}}`, CodeMalformed, MsgNoActions},
 		{"empty actions", Rules{Kind: Identity}, `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":[],"Resource":"*"}}`, CodeMalformed, MsgNoActions},
 		{"no resources", Rules{Kind: Identity}, `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*"}}`, CodeMalformed, MsgNoResources},
@@ -55,13 +59,7 @@ func TestValidateIdentity(t *testing.T) {
 }
 
 func TestValidateTrust(t *testing.T) {
-	tests := []struct {
-		name  string
-		rules Rules
-		doc   string
-		code  string
-		msg   string
-	}{
+	tests := []validateCase{
 		{"valid", Rules{Kind: Trust}, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"x"}}},{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":["sts:AssumeRole","sts:TagSession"]},{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`, "", ""},
 		{"bad JSON", Rules{Kind: Trust}, `{"Version":`, CodeMalformed, MsgInvalidJSON},
 		{"empty statement", Rules{Kind: Trust}, `{"Version":"2012-10-17","Statement":[]}`, CodeMalformed, MsgEmptyStatement},
@@ -83,13 +81,8 @@ func TestValidateTrust(t *testing.T) {
 }
 
 func TestValidateResourceAndOrgs(t *testing.T) {
-	tests := []struct {
-		name  string
-		rules Rules
-		doc   string
-		code  string
-		msg   string
-	}{
+	tests := []validateCase{
+		{"bucket policy sid with punctuation", Rules{Kind: Resource}, `{"Version":"2012-10-17","Statement":{"Sid":"Public-Read 1","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}`, "", ""},
 		{"bucket policy", Rules{Kind: Resource}, `{"Version":"2012-10-17","Statement":{"Sid":"Public","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}`, "", ""},
 		{"bucket policy bad JSON", Rules{Kind: Resource}, `{"Version"`, CodeMalformedS3, MsgInvalidJSON},
 		{"bucket policy not an object", Rules{Kind: Resource}, `[1]`, CodeMalformedS3, MsgS3FirstByte},
@@ -109,18 +102,13 @@ func TestValidateResourceAndOrgs(t *testing.T) {
 		{"rcp allow", Rules{Kind: RCP}, `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}}`, CodeMalformedOrgs, MsgOrgs},
 		{"rcp named principal", Rules{Kind: RCP}, `{"Version":"2012-10-17","Statement":{"Effect":"Deny","Principal":{"AWS":"111122223333"},"Action":"s3:*","Resource":"*"}}`, CodeMalformedOrgs, MsgOrgs},
 		{"rcp NotAction", Rules{Kind: RCP}, `{"Version":"2012-10-17","Statement":{"Effect":"Deny","Principal":"*","NotAction":"s3:*","Resource":"*"}}`, CodeMalformedOrgs, MsgOrgs},
+		{"bucket policy size", Rules{Kind: Resource, MaxSize: 20480}, `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}` + strings.Repeat(" ", 20480), CodePolicyTooLarge, MsgPolicyTooLarge},
 		{"session size", Rules{Kind: Session}, bigPolicy(2049), CodeValidation, "1 validation error detected: Value at 'policy' failed to satisfy constraint: Member must have length less than or equal to 2048"},
 	}
 	runValidateCases(t, tests)
 }
 
-func runValidateCases(t *testing.T, tests []struct {
-	name  string
-	rules Rules
-	doc   string
-	code  string
-	msg   string
-}) {
+func runValidateCases(t *testing.T, tests []validateCase) {
 	t.Helper()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 )
 
 // iamResourceTypes are the resource types IAM accepts after the account in an IAM ARN.
-var iamResourceTypes = []string{"user/", "federated-user/", "role/", "group/", "instance-profile/", "mfa/", "server-certificate/", "policy/", "sms-mfa/", "saml-provider/", "oidc-provider/", "report/", "access-report/"}
+var iamResourceTypes = [...]string{"user/", "federated-user/", "role/", "group/", "instance-profile/", "mfa/", "server-certificate/", "policy/", "sms-mfa/", "saml-provider/", "oidc-provider/", "report/", "access-report/"}
 
 // legacyBadResource reports an ARN IAM's legacy parser cannot split: fewer than five
 // colons together with an empty section ("arn:aws:s3::bucket"), or an empty service.
@@ -56,8 +56,8 @@ func resourceFormat(r string) string {
 			return "IAM resource " + r + " cannot contain region information."
 		}
 		_, res, _ := strings.Cut(rest, ":")
-		if res != "*" && !hasAnyPrefix(res, iamResourceTypes) {
-			return `IAM resource path must either be "*" or start with ` + strings.Join(iamResourceTypes, ", ") + "."
+		if res != "*" && !hasAnyPrefix(res, iamResourceTypes[:]) {
+			return `IAM resource path must either be "*" or start with ` + strings.Join(iamResourceTypes[:], ", ") + "."
 		}
 	case "s3":
 		if region != "" {
@@ -110,7 +110,7 @@ func validVendor(v string) bool {
 func (v *validator) resourceFormats() *Error {
 	for i := range v.doc.Statement {
 		s := &v.doc.Statement[i]
-		for _, r := range append(append([]string(nil), s.Resource...), s.NotResource...) {
+		for _, r := range s.resources() {
 			if msg := resourceFormat(r); msg != "" {
 				return v.fail(msg, stmtPath(i)+".Resource")
 			}
@@ -122,7 +122,7 @@ func (v *validator) resourceFormats() *Error {
 func (v *validator) actionFormats() *Error {
 	for i := range v.doc.Statement {
 		s := &v.doc.Statement[i]
-		for _, a := range append(append([]string(nil), s.Action...), s.NotAction...) {
+		for _, a := range s.actions() {
 			if msg := actionFormat(a); msg != "" {
 				return v.fail(msg, stmtPath(i)+".Action")
 			}

@@ -11,7 +11,11 @@ import (
 // section. It serves both the ARN condition operators and the Resource element.
 type ARNPattern struct {
 	sections [6]Template
-	valid    bool
+	// literal[i] is the text of section i when it has no wildcard and no variable, the
+	// usual case for partition, service, region and account; it is compared directly.
+	literal [6]string
+	isLit   [6]bool
+	valid   bool
 }
 
 // CompileARNPattern compiles s. vars says whether policy variables are recognised; with
@@ -35,7 +39,11 @@ func CompileARNPattern(s string, vars, resourceOnly bool) ARNPattern {
 		}
 	}
 	for i, sec := range secs {
-		p.sections[i] = ParseTemplate(sec, vars && (!resourceOnly || i == 5), true)
+		t := ParseTemplate(sec, vars && (!resourceOnly || i == 5), true)
+		p.sections[i] = t
+		if !t.vars {
+			p.literal[i], p.isLit[i] = t.static.Literal()
+		}
 	}
 	p.valid = true
 	return p
@@ -76,6 +84,12 @@ func (p *ARNPattern) Match(a *arn.ARN, ctx *Context) (matched, resolved bool) {
 	}
 	parts := [6]string{"arn", a.Partition, a.Service, a.Region, a.Account, a.Resource}
 	for i := range parts {
+		if p.isLit[i] {
+			if parts[i] != p.literal[i] {
+				return false, true
+			}
+			continue
+		}
 		m, ok := p.sections[i].Match(parts[i], ctx)
 		if !ok {
 			return false, false

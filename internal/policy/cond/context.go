@@ -130,7 +130,7 @@ func (c *Context) lookup(k Key) *entry {
 		return nil
 	}
 	for i := range c.entries {
-		if e := &c.entries[i]; e.hash == k.hash && strings.EqualFold(e.key, k.name) {
+		if e := &c.entries[i]; e.hash == k.hash && (e.key == k.name || strings.EqualFold(e.key, k.name)) {
 			return e
 		}
 	}

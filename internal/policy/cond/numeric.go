@@ -19,8 +19,8 @@ func parseDecimal(s string) (decimal, bool) {
 	case strings.HasPrefix(s, "+"):
 		s = s[1:]
 	}
-	ip, fp, dot := strings.Cut(s, ".")
-	if (ip == "" && fp == "") || (dot && fp == "" && ip == "") || !digits(ip) || !digits(fp) {
+	ip, fp, _ := strings.Cut(s, ".")
+	if (ip == "" && fp == "") || !digits(ip) || !digits(fp) {
 		return decimal{}, false
 	}
 	d.int = strings.TrimLeft(ip, "0")

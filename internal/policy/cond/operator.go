@@ -78,7 +78,10 @@ func ParseOperator(name string) (Operator, error) {
 
 type unknownOperatorError struct{ name string }
 
+// Error names the operator.
 func (e *unknownOperatorError) Error() string { return ErrUnknownOperator.Error() + " " + e.name }
+
+// Unwrap returns ErrUnknownOperator.
 func (e *unknownOperatorError) Unwrap() error { return ErrUnknownOperator }
 
 func (op *Operator) setBase(base string) bool {

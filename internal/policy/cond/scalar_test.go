@@ -36,7 +36,7 @@ func TestNullOperator(t *testing.T) {
 	})
 }
 
-// AWS: undocumented (§8.7); a key present with an empty string is present, not null.
+// AWS: undocumented; a key present with an empty string is present, not null.
 func TestNullEmptyStringIsPresent(t *testing.T) {
 	runEvalCases(t, []evalCase{
 		{"null true", "Null", "s3:prefix", []string{"true"}, map[string]any{"s3:prefix": ""}, false},

@@ -2,7 +2,7 @@ package cond
 
 import "testing"
 
-// TestSetQualifiers walks the truth table of policy-semantics §3.2, including absent keys,
+// TestSetQualifiers walks the truth table of the set qualifiers, including absent keys,
 // empty sets and IfExists.
 func TestSetQualifiers(t *testing.T) {
 	tags := func(v ...string) map[string]any { return map[string]any{"aws:TagKeys": v} }

@@ -38,6 +38,8 @@ func TestStringOperators(t *testing.T) {
 		{"unresolved variable negated", "StringNotEquals", "s3:ExistingObjectTag/Team", []string{"${aws:PrincipalTag/Team}"}, map[string]any{"s3:ExistingObjectTag/Team": "blue"}, true},
 		{"unresolved variable not like", "StringNotLike", "k", []string{"${aws:username}/*"}, map[string]any{"k": "x/y"}, true},
 		{"like with variable", "StringLike", "s3:prefix", []string{"home/${aws:username}/*"}, map[string]any{"s3:prefix": "home/alice/a", "aws:username": "alice"}, true},
+		{"ignore case with escape", "StringEqualsIgnoreCase", "k", []string{"A${*}"}, map[string]any{"k": "a*"}, true},
+		{"ignore case escape is not the text as written", "StringEqualsIgnoreCase", "k", []string{"A${*}"}, map[string]any{"k": "a${*}"}, false},
 		{"variable default", "StringEquals", "k", []string{"${aws:PrincipalTag/team, 'company-wide'}"}, map[string]any{"k": "company-wide"}, true},
 	})
 }

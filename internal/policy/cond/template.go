@@ -37,7 +37,7 @@ type piece struct {
 }
 
 // maxInline is how many pieces a template can resolve to without allocating.
-const maxInline = 16
+const maxInline = 8
 
 // ParseTemplate compiles s. With vars set (policy language version 2012-10-17) ${...}
 // sequences are variables; otherwise they are literal text. With wild set, `*` and `?` are
@@ -188,7 +188,8 @@ func (t *Template) Match(s string, ctx *Context) (matched, resolved bool) {
 // folding (StringEqualsIgnoreCase): "ß" does not equal "ss".
 func (t *Template) MatchFold(s string, ctx *Context) (matched, resolved bool) {
 	if !t.vars {
-		return strings.EqualFold(s, t.text), true
+		lit, _ := t.static.Literal()
+		return strings.EqualFold(s, lit), true
 	}
 	var arr [maxInline]glob.Piece
 	ps, ok := t.resolve(arr[:0], ctx)
@@ -212,11 +213,12 @@ func (t *Template) MatchFold(s string, ctx *Context) (matched, resolved bool) {
 	return s == "", true
 }
 
-// Resolve returns the text of a template without wildcards, with its variables replaced.
+// Resolve returns the text of a template without wildcards (escapes applied), with its variables replaced.
 // It allocates only when the template has several pieces and a variable.
 func (t *Template) Resolve(ctx *Context) (string, bool) {
 	if !t.vars {
-		return t.text, true
+		lit, _ := t.static.Literal()
+		return lit, true
 	}
 	if len(t.pieces) == 1 {
 		p := &t.pieces[0]

@@ -1,0 +1,149 @@
+# Shared helpers of rolegate's shell tests: start a server on a free loopback port with a fresh
+# data directory, call the aws CLI v1 (pip) or v2 (Debian's awscli), and assert outcomes.
+# Source it; it defines functions and does nothing else.
+
+set -euo pipefail
+unset AWS_CA_BUNDLE AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_ENDPOINT_URL
+export AWS_PAGER="" AWS_DEFAULT_REGION=us-east-1 AWS_RETRY_MODE=standard AWS_MAX_ATTEMPTS=1
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+FAILED=0
+PASSED=0
+
+# rolegate_bin builds the rolegate binary once into $ROLEGATE_BIN.
+rolegate_bin() {
+	if [[ -z "${ROLEGATE_BIN:-}" ]]; then
+		ROLEGATE_BIN=$(mktemp -d)/rolegate
+		(cd "$ROOT" && go build -o "$ROLEGATE_BIN" ./cmd/rolegate)
+	fi
+	export ROLEGATE_BIN
+}
+
+# start_server starts rolegate serve (and its HTTPS proxy) on free ports with a fresh data
+# directory and exports DATA, ENDPOINT, PROXY, CA, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE.
+start_server() {
+	rolegate_bin
+	DATA=$(mktemp -d)
+	"$ROLEGATE_BIN" serve --listen 127.0.0.1:0 --proxy 127.0.0.1:0 --data "$DATA" >"$DATA/serve.log" 2>&1 &
+	SERVER_PID=$!
+	for _ in $(seq 100); do
+		[[ -s "$DATA/endpoint" && -s "$DATA/proxy" ]] && break
+		sleep 0.1
+	done
+	[[ -s "$DATA/endpoint" ]] || { cat "$DATA/serve.log"; echo "rolegate did not start" >&2; exit 1; }
+	ENDPOINT=$(cat "$DATA/endpoint")
+	PROXY=$(cat "$DATA/proxy")
+	CA="$DATA/ca.pem"
+	export DATA ENDPOINT PROXY CA AWS_CONFIG_FILE="$DATA/aws/config" AWS_SHARED_CREDENTIALS_FILE="$DATA/aws/credentials"
+	trap stop_server EXIT
+}
+
+stop_server() {
+	[[ -n "${SERVER_PID:-}" ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
+}
+
+# account NAME creates a member account with a profile NAME and prints its id.
+account() {
+	"$ROLEGATE_BIN" account create "$1" --data "$DATA" >/dev/null
+	aws1 --profile "$1" sts get-caller-identity --query Account --output text
+}
+
+# aws1 runs the aws CLI v1 (the machine's pip install); profiles carry endpoint_url.
+aws1() { command aws "$@"; }
+
+# aws2 runs the aws CLI v2 from Debian's awscli package. It predates configurable endpoints, so
+# every call gets --endpoint-url, and credential providers that call STS themselves (role_arn
+# profiles) reach rolegate through its HTTPS proxy.
+aws2() { HTTPS_PROXY="$PROXY" AWS_CA_BUNDLE="$CA" /usr/bin/aws --endpoint-url "$ENDPOINT" "$@"; }
+
+# require_clients fails unless both CLIs are installed.
+require_clients() {
+	command -v aws >/dev/null || { echo "aws CLI v1 is not installed" >&2; exit 1; }
+	[[ -x /usr/bin/aws ]] || { echo "aws CLI v2 (/usr/bin/aws from Debian's awscli) is not installed" >&2; exit 1; }
+	/usr/bin/aws --version 2>&1 | grep -q '^aws-cli/2' || { echo "/usr/bin/aws is not the aws CLI v2" >&2; exit 1; }
+	aws --version 2>&1 | grep -q '^aws-cli/1' || { echo "aws on PATH is not the aws CLI v1" >&2; exit 1; }
+}
+
+# ok DESCRIPTION CMD... runs CMD and fails the test if it fails.
+ok() {
+	local what=$1
+	shift
+	local out
+	if out=$("$@" 2>&1); then
+		PASSED=$((PASSED + 1))
+		LAST="$out"
+	else
+		FAILED=$((FAILED + 1))
+		echo "FAIL: $what: expected success, got:" >&2
+		echo "$out" | sed 's/^/    /' >&2
+		LAST=""
+	fi
+}
+
+# refused DESCRIPTION CODE CMD... runs CMD and fails the test unless it fails with error CODE.
+refused() {
+	local what=$1 code=$2
+	shift 2
+	local out
+	if out=$("$@" 2>&1); then
+		FAILED=$((FAILED + 1))
+		echo "FAIL: $what: expected $code, but it succeeded:" >&2
+		echo "$out" | sed 's/^/    /' >&2
+	elif grep -q "($code)" <<<"$out"; then
+		PASSED=$((PASSED + 1))
+	else
+		FAILED=$((FAILED + 1))
+		echo "FAIL: $what: expected $code, got:" >&2
+		echo "$out" | sed 's/^/    /' >&2
+	fi
+}
+
+# same DESCRIPTION WANT GOT fails the test unless GOT equals WANT.
+same() {
+	if [[ "$2" == "$3" ]]; then
+		PASSED=$((PASSED + 1))
+	else
+		FAILED=$((FAILED + 1))
+		echo "FAIL: $1: want '$2', got '$3'" >&2
+	fi
+}
+
+# has DESCRIPTION NEEDLE HAYSTACK fails the test unless HAYSTACK contains NEEDLE.
+has() {
+	if [[ "$3" == *"$2"* ]]; then
+		PASSED=$((PASSED + 1))
+	else
+		FAILED=$((FAILED + 1))
+		echo "FAIL: $1: '$2' not found in:" >&2
+		echo "$3" | sed 's/^/    /' >&2
+	fi
+}
+
+# json FIELD reads a dotted field from JSON on stdin.
+json() { python3 -c 'import json,sys
+v=json.load(sys.stdin)
+for k in sys.argv[1].split("."): v=v[int(k)] if k.isdigit() else v[k]
+print(v)' "$1"; }
+
+# totp SEED prints the current RFC 6238 code of a base32 seed (offset in steps optional).
+totp() { python3 -c 'import base64,hmac,struct,time,sys
+seed=sys.argv[1]; off=int(sys.argv[2]) if len(sys.argv)>2 else 0
+k=base64.b32decode(seed+"="*(-len(seed)%8))
+c=int(time.time())//30+off
+h=hmac.new(k,struct.pack(">Q",c),"sha1").digest()
+o=h[-1]&15
+print("%06d"%((struct.unpack(">I",h[o:o+4])[0]&0x7fffffff)%1000000))' "$@"; }
+
+# report prints the result line and exits non-zero on failure.
+report() {
+	echo "$1: $PASSED passed, $FAILED failed"
+	[[ $FAILED -eq 0 ]]
+}
+
+# with_input TEXT CMD... runs CMD with TEXT and a newline on its standard input (answers a
+# prompt such as the aws CLI's MFA code prompt).
+with_input() {
+	local text=$1
+	shift
+	printf '%s\n' "$text" | "$@"
+}
