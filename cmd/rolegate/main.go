@@ -6,6 +6,8 @@
 //
 //	rolegate serve [--listen ADDR] [--data DIR]
 //	rolegate account create NAME | account list
+//	rolegate session revoke ACCESS_KEY_ID
+//	rolegate audit tail [-n N] [-f]
 //	rolegate policy decide | policy validate FILE --type TYPE
 //	rolegate seed [--data DIR] [--policies N]
 package main
@@ -33,6 +35,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runAccount(args[1:], stdout, stderr)
 	case "policy":
 		return runPolicy(args[1:], stdin, stdout, stderr)
+	case "audit":
+		return runAudit(args[1:], stdout, stderr)
+	case "session":
+		return runSession(args[1:], stdout, stderr)
 	case "seed":
 		return runSeed(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
@@ -51,6 +57,8 @@ func usage(w io.Writer) {
 commands:
   serve            run the AWS-compatible endpoint
   account          create and list accounts
+  session revoke   deny every further request of a temporary access key
+  audit tail       show the audit log
   policy           decide requests offline, validate policy documents
   seed             fill a data directory with many accounts, roles and policies (benchmarks)
 `)

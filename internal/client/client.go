@@ -33,6 +33,8 @@ type APIError struct {
 	Status  int
 	Code    string
 	Message string
+	// EncodedMessage is the encoded authorization message of an AccessDenied, if any.
+	EncodedMessage string
 }
 
 func (e *APIError) Error() string { return e.Code + ": " + e.Message }
@@ -85,12 +87,13 @@ func (c *Client) Query(ctx context.Context, service, version, action string, par
 	}
 	if resp.StatusCode != http.StatusOK {
 		var e struct {
-			Error struct{ Code, Message string }
+			Error struct{ Code, Message, EncodedAuthorizationMessage string }
 		}
 		if xml.Unmarshal(raw, &e) != nil || e.Error.Code == "" {
 			return &APIError{Status: resp.StatusCode, Code: resp.Status, Message: string(raw)}
 		}
-		return &APIError{Status: resp.StatusCode, Code: e.Error.Code, Message: e.Error.Message}
+		return &APIError{Status: resp.StatusCode, Code: e.Error.Code, Message: e.Error.Message,
+			EncodedMessage: e.Error.EncodedAuthorizationMessage}
 	}
 	if out == nil {
 		return nil

@@ -81,7 +81,7 @@ func (g *Gate) denied(c *Call, chk *Check, d *authz.Decision, why string) error 
 		m.Reason = d.Clause()
 		for _, s := range d.Matched() {
 			m.MatchedStatements.Items = append(m.MatchedStatements.Items, statement{StatementID: s.Statement(),
-				Effect: string(s.Effect), Policy: s.PolicyName(), PolicyType: s.Kind.String()})
+				Effect: string(s.Effect()), Policy: s.PolicyName(), PolicyType: s.Kind.String()})
 		}
 	}
 	for _, k := range chk.Keys {

@@ -22,6 +22,7 @@ import (
 	"rolegate/internal/api/orgapi"
 	"rolegate/internal/api/query"
 	"rolegate/internal/api/router"
+	"rolegate/internal/api/s3api"
 	"rolegate/internal/api/stsapi"
 	"rolegate/internal/audit"
 	"rolegate/internal/authn"
@@ -30,6 +31,7 @@ import (
 	"rolegate/internal/idgen"
 	"rolegate/internal/oidc"
 	"rolegate/internal/org"
+	"rolegate/internal/s3"
 	"rolegate/internal/secretbox"
 	"rolegate/internal/sigv4"
 	"rolegate/internal/store/sqlite"
@@ -89,6 +91,7 @@ type Server struct {
 	ring    atomic.Pointer[token.KeyRing]
 	handler http.Handler
 	mgmt    *org.Account
+	s3      *s3.Service
 	revoked *revocations
 }
 
@@ -113,6 +116,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s.iam = iam.New(iam.Config{Store: s.db, IDs: s.ids, Box: s.box, Now: cfg.Now, CheckPolicy: s.checkIAMPolicy})
 	s.org = org.New(s.db, s.ids, cfg.Now)
+	if s.s3, err = s3.Open(ctx, s3.Config{Store: s.db, Dir: filepath.Join(cfg.DataDir, "objects"), IDs: s.ids, Now: cfg.Now}); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if err := s.start(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -159,6 +166,7 @@ func (s *Server) buildRouter() http.Handler {
 			"sts":      stsAPI.Service(),
 			"rolegate": orgAPI.Service(),
 		},
+		S3:        &s3api.API{S3: s.s3, Log: s.cfg.Log},
 		Restrict:  sessionKindLimits,
 		BaseHosts: []string{"localhost", "localhost.localstack.cloud"},
 	})

@@ -160,3 +160,10 @@ func (s *Server) S3VirtualHost(c Creds) *s3.Client {
 func FromSTS(id, secret, token *string) Creds {
 	return Creds{AccessKeyID: aws.ToString(id), SecretAccessKey: aws.ToString(secret), SessionToken: aws.ToString(token)}
 }
+
+// Client returns the project's own Query client signing with c (it exposes error details the
+// SDKs hide, such as encoded authorization messages).
+func (s *Server) Client(c Creds) *client.Client {
+	return &client.Client{Endpoint: s.URL, Credentials: sigv4.Credentials{AccessKeyID: c.AccessKeyID,
+		SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken}, Now: s.Clock.Now}
+}

@@ -89,7 +89,13 @@ run_cli() {
 	refused "$cli trust without identity permission" AccessDenied bob sts assume-role --role-arn "arn:aws:iam::$prod:role/open" --role-session-name s1
 	$cli $P iam create-role --role-name closed --assume-role-policy-document "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::$prod:root\"},\"Action\":\"sts:AssumeRole\"}]}" >/dev/null
 	refused "$cli identity permission without trust" AccessDenied carol sts assume-role --role-arn "arn:aws:iam::$prod:role/closed" --role-session-name s1
-	ok "$cli same-account assume-role" $cli $D sts assume-role --role-arn "arn:aws:iam::$dev:role/app" --role-session-name root-s
+	refused "$cli root cannot assume roles" AccessDenied $cli $D sts assume-role --role-arn "arn:aws:iam::$dev:role/app" --role-session-name root-s
+	$cli $D iam update-assume-role-policy --role-name app --policy-document "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::$dev:user/eng/alice\"},\"Action\":\"sts:AssumeRole\"}]}"
+	local aid asec
+	aid=$(json AccessKey.AccessKeyId <<<"$key")
+	asec=$(json AccessKey.SecretAccessKey <<<"$key")
+	alice() { AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_ACCESS_KEY_ID=$aid AWS_SECRET_ACCESS_KEY=$asec $cli --endpoint-url "$ENDPOINT" "$@"; }
+	ok "$cli same-account assume-role by the user the trust policy names" alice sts assume-role --role-arn "arn:aws:iam::$dev:role/app" --role-session-name alice-s
 	refused "$cli duration above the maximum" ValidationError carol sts assume-role --role-arn "arn:aws:iam::$prod:role/open" --role-session-name s1 --duration-seconds 7200
 	$cli $P iam create-role --role-name ext --assume-role-policy-document "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::$dev:root\"},\"Action\":\"sts:AssumeRole\",\"Condition\":{\"StringEquals\":{\"sts:ExternalId\":\"xid-42\"}}}]}" >/dev/null
 	refused "$cli ExternalId missing" AccessDenied carol sts assume-role --role-arn "arn:aws:iam::$prod:role/ext" --role-session-name s1

@@ -74,6 +74,33 @@ const (
 	UnmodifiableEntity            Code = "UnmodifiableEntity"
 	OpenIDIdpCommunicationError   Code = "OpenIdIdpCommunicationError"
 	ServerSideEncryptionNotFound  Code = "ServerSideEncryptionConfigurationNotFoundError"
+
+	// S3 codes.
+	AuthorizationQueryParametersError    Code = "AuthorizationQueryParametersError"
+	EntityTooLarge                       Code = "EntityTooLarge"
+	EntityTooSmall                       Code = "EntityTooSmall"
+	IllegalLocationConstraintException   Code = "IllegalLocationConstraintException"
+	IncompleteBody                       Code = "IncompleteBody"
+	InvalidBucketState                   Code = "InvalidBucketState"
+	InvalidDigest                        Code = "InvalidDigest"
+	InvalidLocationConstraint            Code = "InvalidLocationConstraint"
+	InvalidPart                          Code = "InvalidPart"
+	InvalidPartOrder                     Code = "InvalidPartOrder"
+	InvalidPartNumber                    Code = "InvalidPartNumber"
+	InvalidTag                           Code = "InvalidTag"
+	KeyTooLongError                      Code = "KeyTooLongError"
+	MalformedTrailerError                Code = "MalformedTrailerError"
+	MetadataTooLarge                     Code = "MetadataTooLarge"
+	MissingContentLength                 Code = "MissingContentLength"
+	NoSuchCORSConfiguration              Code = "NoSuchCORSConfiguration"
+	NoSuchLifecycleConfiguration         Code = "NoSuchLifecycleConfiguration"
+	NoSuchPublicAccessBlockConfiguration Code = "NoSuchPublicAccessBlockConfiguration"
+	NoSuchTagSet                         Code = "NoSuchTagSet"
+	NoSuchWebsiteConfiguration           Code = "NoSuchWebsiteConfiguration"
+	NotModified                          Code = "NotModified"
+	ObjectLockConfigurationNotFound      Code = "ObjectLockConfigurationNotFoundError"
+	OwnershipControlsNotFound            Code = "OwnershipControlsNotFoundError"
+	ReplicationConfigurationNotFound     Code = "ReplicationConfigurationNotFoundError"
 )
 
 // statusOf holds the HTTP status of each code whose status does not follow from its class. Codes
@@ -85,14 +112,21 @@ func statusOf(c Code) int {
 		InvalidAuthenticationCode, UnauthorizedOperation:
 		return http.StatusForbidden
 	case NoSuchEntity, NoSuchBucket, NoSuchKey, NoSuchBucketPolicy, NoSuchUpload, MalformedQueryString,
-		ServerSideEncryptionNotFound:
+		ServerSideEncryptionNotFound, NoSuchCORSConfiguration, NoSuchLifecycleConfiguration,
+		NoSuchPublicAccessBlockConfiguration, NoSuchTagSet, NoSuchWebsiteConfiguration,
+		ObjectLockConfigurationNotFound, OwnershipControlsNotFound, ReplicationConfigurationNotFound:
 		return http.StatusNotFound
+	case NotModified:
+		return http.StatusNotModified
+	case MissingContentLength:
+		return http.StatusLengthRequired
 	case EntityAlreadyExists, DeleteConflict, LimitExceeded, ConcurrentModification,
-		EntityTemporarilyUnmodifiable, BucketAlreadyExists, BucketAlreadyOwnedByYou, BucketNotEmpty:
+		EntityTemporarilyUnmodifiable, BucketAlreadyExists, BucketAlreadyOwnedByYou, BucketNotEmpty,
+		InvalidBucketState:
 		return http.StatusConflict
 	case PreconditionFailed:
 		return http.StatusPreconditionFailed
-	case InvalidRange:
+	case InvalidRange, InvalidPartNumber:
 		return http.StatusRequestedRangeNotSatisfiable
 	case MethodNotAllowed:
 		return http.StatusMethodNotAllowed

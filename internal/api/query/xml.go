@@ -93,7 +93,13 @@ func WriteError(w http.ResponseWriter, ns, requestID string, e *awserr.Error) {
 	xml.EscapeText(&buf, []byte(e.Code))
 	buf.WriteString(`</Code><Message>`)
 	xml.EscapeText(&buf, []byte(e.Message))
-	buf.WriteString(`</Message></Error><RequestId>` + requestID + `</RequestId></ErrorResponse>`)
+	buf.WriteString(`</Message>`)
+	for _, f := range e.Fields {
+		buf.WriteString("<" + f.Name + ">")
+		xml.EscapeText(&buf, []byte(f.Value))
+		buf.WriteString("</" + f.Name + ">")
+	}
+	buf.WriteString(`</Error><RequestId>` + requestID + `</RequestId></ErrorResponse>`)
 	writeXML(w, e.Status, requestID, buf.Bytes())
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"rolegate/internal/api/awserr"
 	"rolegate/internal/api/query"
+	"rolegate/internal/authn"
 	"rolegate/internal/gate"
 	"rolegate/internal/iam"
 	"rolegate/internal/sts"
@@ -108,6 +109,10 @@ func (a *API) assumeRole(c *gate.Call, p query.Params) (gate.Check, query.Work, 
 		if err := a.CheckPolicy(sp.policy); err != nil {
 			return gate.Check{}, nil, err
 		}
+	}
+	if c.Identity.Kind == authn.Root {
+		// AWS: an account's root user cannot assume roles, not even with permission.
+		return gate.Check{}, nil, awserr.New(awserr.AccessDenied, "Roles may not be assumed by root accounts.")
 	}
 	chk, role, err := a.roleCheck(c, "sts:AssumeRole", roleARN)
 	if err != nil {

@@ -1,0 +1,91 @@
+package s3api
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"rolegate/internal/api/awserr"
+	"rolegate/internal/api/router"
+	"rolegate/internal/gate"
+	"rolegate/internal/s3"
+)
+
+// API serves S3 requests handed on by the router.
+type API struct {
+	S3  *s3.Service
+	Log *slog.Logger
+}
+
+// request is one S3 request being served.
+type request struct {
+	w      http.ResponseWriter
+	r      *http.Request
+	c      *gate.Call
+	in     *router.S3Request
+	op     *op
+	bucket string
+	key    string
+	b      *s3.Bucket // the bucket, loaded before authorization (nil when absent)
+	// What prepare read from a small body: CreateBucket's region, PutBucketTagging's tags.
+	region string
+	tags   map[string]string
+}
+
+// ServeS3 implements router.S3.
+func (a *API) ServeS3(w http.ResponseWriter, r *http.Request, c *gate.Call, in *router.S3Request) {
+	h := w.Header()
+	h.Set("x-amz-request-id", c.RequestID)
+	h.Set("x-amz-id-2", hostID(c.RequestID))
+	h.Set("Server", "rolegate")
+	q := &request{w: w, r: r, c: c, in: in}
+	q.bucket, q.key = address(r, in.HostBucket)
+	if in.AuthErr != nil {
+		a.fail(q, authError(in.AuthErr, in))
+		return
+	}
+	q.op = route(r.Method, q.bucket, q.key, r.URL.Query(), r.Header)
+	if q.op == nil {
+		a.fail(q, awserr.New(awserr.MethodNotAllowed, "The specified method is not allowed against this resource.").
+			With("Method", r.Method).With("ResourceType", resourceType(q)))
+		return
+	}
+	if q.op.handle == nil {
+		a.fail(q, awserr.New(awserr.NotImplemented, "A header you provided implies functionality that is not implemented."))
+		return
+	}
+	c.Operation = q.op.name
+	if err := a.authorize(q); err != nil {
+		a.fail(q, err)
+		return
+	}
+	if err := q.op.handle(a, q); err != nil {
+		a.fail(q, err)
+	}
+}
+
+func resourceType(q *request) string {
+	switch {
+	case q.bucket == "":
+		return "SERVICE"
+	case q.key == "":
+		return "BUCKET"
+	}
+	return "OBJECT"
+}
+
+// address returns the bucket and key of a request: the bucket from a virtual-hosted Host or the
+// first path segment, and the key from the rest of the (decoded) path.
+func address(r *http.Request, hostBucket string) (bucket, key string) {
+	p := strings.TrimPrefix(r.URL.Path, "/")
+	if hostBucket != "" {
+		return hostBucket, p
+	}
+	bucket, key, _ = strings.Cut(p, "/")
+	return bucket, key
+}
+
+// hostID is the x-amz-id-2 value: an opaque token derived from the request id.
+func hostID(requestID string) string {
+	return strings.ReplaceAll(requestID, "-", "") + "rolegate"
+}
