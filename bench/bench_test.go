@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -196,38 +195,5 @@ func TestSignedCallsAreAnsweredBySeededServer(t *testing.T) {
 	}
 	if _, err := try(ctx, s.URL, health()); err != nil {
 		t.Errorf("health: %v", err)
-	}
-}
-
-// TestQuickRun runs the whole harness for a few seconds, as CI does, when wrk and moto_server
-// are installed (bench/run installs wrk).
-func TestQuickRun(t *testing.T) {
-	for _, tool := range []string{"wrk", "moto_server"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is not installed; bench/run --quick installs wrk and needs moto_server", tool)
-		}
-	}
-	if testing.Short() {
-		t.Skip("the quick run takes about 20 s")
-	}
-	cache := t.TempDir()
-	var log strings.Builder
-	err := run(context.Background(), []string{"--quick", "--allow-missing-s3", "--cache", cache}, &log)
-	if err != nil {
-		t.Fatalf("quick run: %v\n%s", err, log.String())
-	}
-	doc, err := os.ReadFile(filepath.Join(cache, "quick", "BENCHMARKS.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"| sts:AssumeRole | rolegate |", "| sts:AssumeRole | moto |", "| 1 000 |", "results/latency.png", "rolegate's functions"} {
-		if !strings.Contains(string(doc), want) {
-			t.Errorf("report lacks %q", want)
-		}
-	}
-	for _, png := range []string{"throughput.png", "latency.png"} {
-		if _, err := os.Stat(filepath.Join(cache, "quick", "results", png)); err != nil {
-			t.Error(err)
-		}
 	}
 }
