@@ -197,3 +197,22 @@ func TestSignedCallsAreAnsweredBySeededServer(t *testing.T) {
 		t.Errorf("health: %v", err)
 	}
 }
+
+func TestCombineRounds(t *testing.T) {
+	ms := time.Millisecond
+	got := combine([]Result{
+		{Requests: 1000, Duration: time.Second, P50: 1 * ms, P99: 9 * ms, NonOK: 1},
+		{Requests: 3000, Duration: time.Second, P50: 3 * ms, P99: 90 * ms, SockErrs: 2},
+		{Requests: 2000, Duration: time.Second, P50: 2 * ms, P99: 10 * ms},
+	})
+	want := Result{Requests: 6000, Duration: 3 * time.Second, RPS: 2000, P50: 2 * ms, P99: 10 * ms, NonOK: 1, SockErrs: 2}
+	if got != want {
+		t.Errorf("combine = %+v, want %+v", got, want)
+	}
+	if m := median([]time.Duration{4, 1, 3, 2}); m != 2 {
+		t.Errorf("median of an even count = %v, want 2 (mean of 2 and 3, truncated)", m)
+	}
+	if m := median(nil); m != 0 {
+		t.Errorf("median of nothing = %v", m)
+	}
+}

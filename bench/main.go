@@ -32,6 +32,7 @@ type Options struct {
 	Quick          bool
 	Sizes          []int
 	Load           Load
+	Rounds         int // each load point's duration is split over this many rounds
 	ProfileFor     time.Duration
 	AllowMissingS3 bool
 	Root           string // repository root
@@ -73,7 +74,8 @@ func parseOptions(args []string, log io.Writer) (*Options, error) {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	quick := fs.Bool("quick", false, "a run of seconds for CI: small stores, 1 s load points, output to the cache directory")
 	sizes := fs.String("sizes", "", "store sizes in managed policies (default 100,10000,1000000; quick: 100,1000)")
-	dur := fs.Duration("duration", 8*time.Second, "length of each load point")
+	dur := fs.Duration("duration", 8*time.Second, "length of each load point, over all rounds")
+	rounds := fs.Int("rounds", 4, "rounds: every load point runs once per round, in turn with the others")
 	conns := fs.Int("connections", 32, "wrk connections")
 	threads := fs.Int("threads", 2, "wrk threads")
 	allowNoS3 := fs.Bool("allow-missing-s3", false, "report GetObject as not measured when rolegate does not serve S3, instead of failing")
@@ -83,7 +85,7 @@ func parseOptions(args []string, log io.Writer) (*Options, error) {
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
-	o := &Options{Quick: *quick, AllowMissingS3: *allowNoS3, Log: log,
+	o := &Options{Quick: *quick, AllowMissingS3: *allowNoS3, Log: log, Rounds: max(1, *rounds),
 		Load: Load{Threads: *threads, Connections: *conns, Duration: *dur, Warmup: 2 * time.Second}, ProfileFor: *dur}
 	var err error
 	if o.Root, err = repoRoot(); err != nil {
@@ -101,6 +103,7 @@ func parseOptions(args []string, log io.Writer) (*Options, error) {
 		defSizes = "100,1000"
 		o.Load = Load{Threads: 1, Connections: 8, Duration: time.Second}
 		o.ProfileFor = time.Second
+		o.Rounds = 1
 	}
 	if *sizes == "" {
 		*sizes = defSizes

@@ -80,12 +80,9 @@ func measure(ctx context.Context, o *Options) (*Report, error) {
 	if err := compare(ctx, o, bin, dirs[0], work, rep); err != nil {
 		return nil, err
 	}
-	for i := range o.Sizes {
-		sp, err := scale(ctx, o, bin, dirs[i], work)
-		if err != nil {
-			return nil, err
-		}
-		rep.Scale = append(rep.Scale, *sp)
+	var err error
+	if rep.Scale, err = scale(ctx, o, bin, dirs, work); err != nil {
+		return nil, err
 	}
 	return rep, nil
 }
@@ -117,7 +114,7 @@ func serve(ctx context.Context, o *Options, bin, dir, work string, pprof bool) (
 		return nil, nil, err
 	}
 	os.Remove(filepath.Join(dir, "audit.log"))
-	p, err := startRolegate(ctx, bin, dir, work, pprof)
+	p, err := startRolegate(ctx, bin, dir, work, "rolegate-"+filepath.Base(dir), pprof)
 	return p, m, err
 }
 
@@ -162,33 +159,38 @@ func compare(ctx context.Context, o *Options, bin, dir, work string, rep *Report
 	if peers[1], err = motoPeer(ctx, mo); err != nil {
 		return err
 	}
-	o.logf("ceiling: %s", rg.Base+"/_rolegate/health")
-	if rep.Ceiling, err = runWrk(ctx, o.Wrk, work, rg.Base, health(), o.Load); err != nil {
-		return err
-	}
-	o.logf("  %.0f req/s", rep.Ceiling.RPS)
-	calls := map[string]*Call{}
+	targets := []target{{label: "ceiling", base: rg.Base, load: o.Load, call: func() (*Call, error) { return health(), nil }}}
+	slot := make([]int, 0, len(ops)*len(peers)) // index of each point's target, -1 when skipped
 	for i, op := range ops {
 		for _, p := range peers {
-			pt := Point{Op: op.Name, Peer: p.Name}
+			rep.Points = append(rep.Points, Point{Op: op.Name, Peer: p.Name})
 			if i == opGetObject && !rep.S3 {
-				pt.Skip = "rolegate serves no S3 at this commit"
-				rep.Points = append(rep.Points, pt)
+				rep.Points[len(rep.Points)-1].Skip = "rolegate serves no S3 at this commit"
+				slot = append(slot, -1)
 				continue
 			}
-			c, err := signAndCheck(ctx, op, p)
-			if err != nil {
+			if _, err := signAndCheck(ctx, op, p); err != nil {
 				return err
 			}
-			if pt.Res, err = runWrk(ctx, o.Wrk, work, p.Base, c, o.Load); err != nil {
-				return err
-			}
-			o.logf("%s on %s: %.0f req/s, p50 %v, p99 %v, %d errors", op.Name, p.Name, pt.Res.RPS, pt.Res.P50, pt.Res.P99, pt.Res.Errors())
-			rep.Points = append(rep.Points, pt)
-			if p.Name == "rolegate" {
-				calls[op.Name] = c
-			}
+			slot = append(slot, len(targets))
+			targets = append(targets, target{label: op.Name + " on " + p.Name, base: p.Base, load: o.Load,
+				call: func() (*Call, error) { return signAndCheck(ctx, op, p) }})
 		}
+	}
+	o.logf("comparing %d load points in %d rounds", len(targets), o.Rounds)
+	res, err := runRounds(ctx, o, work, targets)
+	if err != nil {
+		return err
+	}
+	rep.Ceiling = res[0]
+	o.logf("ceiling: %.0f req/s, p50 %v, p99 %v", rep.Ceiling.RPS, rep.Ceiling.P50, rep.Ceiling.P99)
+	for k, t := range slot {
+		if t < 0 {
+			continue
+		}
+		pt := &rep.Points[k]
+		pt.Res = res[t]
+		o.logf("%s on %s: %.0f req/s, p50 %v, p99 %v, %d errors", pt.Op, pt.Peer, pt.Res.RPS, pt.Res.P50, pt.Res.P99, pt.Res.Errors())
 	}
 	// GetCallerIdentity is the cheapest signed request: its profile shows the cost every request
 	// pays (authentication, audit, encoding) without an operation's own work.
@@ -213,36 +215,50 @@ func compare(ctx context.Context, o *Options, bin, dir, work string, rep *Report
 // core, so latency is the cost of a request rather than time spent queueing.
 const lightConnections = 2
 
-// scale measures start-up, memory and AssumeRole on one seeded store.
-func scale(ctx context.Context, o *Options, bin, dir, work string) (*ScalePoint, error) {
-	rg, m, err := serve(ctx, o, bin, dir, work, false)
+// scale starts rolegate on every seeded store (recording start-up time and size), then measures
+// AssumeRole on all of them in rounds, at full and at light load, and their memory after it.
+func scale(ctx context.Context, o *Options, bin string, dirs []string, work string) ([]ScalePoint, error) {
+	sps := make([]ScalePoint, len(dirs))
+	procs := make([]*Proc, 0, len(dirs))
+	defer func() {
+		for _, p := range procs {
+			p.Stop()
+		}
+	}()
+	var targets []target
+	for i, dir := range dirs {
+		rg, m, err := serve(ctx, o, bin, dir, work, false)
+		if err != nil {
+			return nil, err
+		}
+		procs = append(procs, rg)
+		sps[i] = ScalePoint{Manifest: *m, Startup: rg.Startup}
+		if sps[i].DirBytes, err = dirSize(dir); err != nil {
+			return nil, err
+		}
+		o.logf("%d policies: start-up %v, %s on disk", m.Policies, rg.Startup.Round(time.Millisecond), bytesIEC(sps[i].DirBytes))
+		peer := rolegatePeer(rg, m)
+		call := func() (*Call, error) { return signAndCheck(ctx, ops[1], peer) }
+		light := o.Load
+		light.Threads, light.Connections, light.Warmup = 1, lightConnections, 0
+		targets = append(targets,
+			target{label: strconv.Itoa(m.Policies) + " full", base: rg.Base, call: call, load: o.Load},
+			target{label: strconv.Itoa(m.Policies) + " light", base: rg.Base, call: call, load: light})
+	}
+	res, err := runRounds(ctx, o, work, targets)
 	if err != nil {
 		return nil, err
 	}
-	defer rg.Stop()
-	sp := &ScalePoint{Manifest: *m, Startup: rg.Startup}
-	if sp.DirBytes, err = dirSize(dir); err != nil {
-		return nil, err
+	for i := range sps {
+		sp := &sps[i]
+		sp.Res, sp.Light = res[2*i], res[2*i+1]
+		if sp.RSS, sp.Peak, err = procs[i].Memory(); err != nil {
+			return nil, err
+		}
+		o.logf("%d policies: RSS %s (peak %s), AssumeRole %.0f req/s, p50 %v, p99 %v; light load p50 %v, p99 %v",
+			sp.Manifest.Policies, bytesIEC(sp.RSS), bytesIEC(sp.Peak), sp.Res.RPS, sp.Res.P50, sp.Res.P99, sp.Light.P50, sp.Light.P99)
 	}
-	c, err := signAndCheck(ctx, ops[1], rolegatePeer(rg, m))
-	if err != nil {
-		return nil, err
-	}
-	if sp.Res, err = runWrk(ctx, o.Wrk, work, rg.Base, c, o.Load); err != nil {
-		return nil, err
-	}
-	light := o.Load
-	light.Threads, light.Connections, light.Warmup = 1, lightConnections, 0
-	if sp.Light, err = runWrk(ctx, o.Wrk, work, rg.Base, c, light); err != nil {
-		return nil, err
-	}
-	if sp.RSS, sp.Peak, err = rg.Memory(); err != nil {
-		return nil, err
-	}
-	o.logf("%d policies: start-up %v, %s on disk, RSS %s (peak %s), AssumeRole %.0f req/s, p50 %v, p99 %v; light load p50 %v, p99 %v",
-		m.Policies, sp.Startup.Round(time.Millisecond), bytesIEC(sp.DirBytes), bytesIEC(sp.RSS), bytesIEC(sp.Peak),
-		sp.Res.RPS, sp.Res.P50, sp.Res.P99, sp.Light.P50, sp.Light.P99)
-	return sp, nil
+	return sps, nil
 }
 
 // tree describes the commit of the repository at root, and whether files differ from it.

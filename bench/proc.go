@@ -32,7 +32,7 @@ const startTimeout = 90 * time.Second
 
 // startRolegate runs "rolegate serve" on dir and waits until it answers; with pprof set it also
 // serves runtime profiles.
-func startRolegate(ctx context.Context, bin, dir, logDir string, pprof bool) (*Proc, error) {
+func startRolegate(ctx context.Context, bin, dir, logDir, name string, pprof bool) (*Proc, error) {
 	for _, f := range []string{"endpoint", "pprof"} {
 		os.Remove(filepath.Join(dir, f))
 	}
@@ -41,7 +41,7 @@ func startRolegate(ctx context.Context, bin, dir, logDir string, pprof bool) (*P
 	if pprof {
 		cmd.Env = append(cmd.Env, "ROLEGATE_PPROF=127.0.0.1:0")
 	}
-	p, err := start(cmd, "rolegate", logDir)
+	p, err := start(cmd, name, logDir)
 	if err != nil {
 		return nil, err
 	}

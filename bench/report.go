@@ -91,11 +91,11 @@ func runSection(rep *Report) string {
 	return fmt.Sprintf("Produced by `%s` (%s run) on %s, finished in %v.\n\n"+
 		"- Commit measured: %s.\n"+
 		"- Machine: %s; wrk and both servers share it.\n"+
-		"- Load: wrk %d threads, %d connections, %v per point after %v of warm-up; each request signed once and replayed.\n"+
+		"- Load: wrk %d threads, %d connections, %v per point in %d rounds (every point once per round, in turn, so that the machine's other work falls on all alike), after %v of warm-up; each request signed at the start of a round and replayed; latency percentiles are the medians of the rounds'.\n"+
 		"- Load average of the machine (other work included): %s at the start, %s at the end.\n"+
 		"- Comparison store: %d managed policies. moto started in %v. S3 GetObject: %s.",
 		command(o), kind, rep.When.Format("2006-01-02 15:04 UTC"), rep.Took.Round(time.Second), rep.Tree, rep.Machine,
-		o.Load.Threads, o.Load.Connections, o.Load.Duration, o.Load.Warmup, rep.LoadBefore, rep.LoadAfter, o.Sizes[0], rep.MotoStart.Round(time.Millisecond), s3)
+		o.Load.Threads, o.Load.Connections, o.Load.Duration, o.Rounds, o.Load.Warmup, rep.LoadBefore, rep.LoadAfter, o.Sizes[0], rep.MotoStart.Round(time.Millisecond), s3)
 }
 
 // command is the command line that reproduces the run.
