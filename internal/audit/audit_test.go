@@ -59,3 +59,35 @@ func TestRecordScrubsSecretsAndTailShowsLastEvents(t *testing.T) {
 		t.Errorf("tail = %q", lines)
 	}
 }
+
+func TestEventJSONMatchesEncodingJSON(t *testing.T) {
+	tricky := []string{"plain", `quo"te\back`, "<html>&amp;", "tab\tnl\nnul\x00", "ünïcödé ✓", "bad\xffutf8", "line\u2028sep", ""}
+	for _, s := range tricky {
+		e := &Event{EventVersion: "1.08", EventName: s, UserAgent: s, EventTime: time.Unix(1700000000, 0),
+			UserIdentity: Identity{Type: "AssumedRole", ARN: s, SessionContext: &SessionContext{
+				SessionIssuer: &Issuer{Type: "Role", UserName: s}, SourceIdentity: s}},
+			RequestParameters: map[string]any{"RoleSessionName": s}, ResponseElements: struct{ Value string }{s}}
+		raw := e.appendJSON(nil)
+		var got map[string]any
+		if err := json.Unmarshal(raw, &got); err != nil {
+			t.Fatalf("%q: invalid JSON %s: %v", s, raw, err)
+		}
+		want, _ := json.Marshal(s)
+		var wantStr string
+		json.Unmarshal(want, &wantStr)
+		if got["eventName"] != wantStr || got["userIdentity"].(map[string]any)["arn"] != nonEmpty(wantStr) {
+			t.Errorf("%q: decoded %v", s, got)
+		}
+		if got["requestParameters"].(map[string]any)["roleSessionName"] != wantStr ||
+			got["responseElements"].(map[string]any)["value"] != wantStr {
+			t.Errorf("%q: parameters or response not round-tripped: %s", s, raw)
+		}
+	}
+}
+
+func nonEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

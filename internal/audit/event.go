@@ -6,7 +6,6 @@
 package audit
 
 import (
-	"encoding/json"
 	"strings"
 	"time"
 )
@@ -113,42 +112,4 @@ func lowerCamel(s string) string {
 		return s
 	}
 	return string(s[0]+'a'-'A') + s[1:]
-}
-
-// scrub returns the JSON form of v with every member named like a secret removed.
-func scrub(v any) any {
-	if v == nil {
-		return nil
-	}
-	raw, err := json.Marshal(v)
-	if err != nil {
-		return nil
-	}
-	var tree any
-	if err := json.Unmarshal(raw, &tree); err != nil {
-		return nil
-	}
-	return scrubTree(tree)
-}
-
-func scrubTree(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		for k, x := range t {
-			if IsSecret(k) {
-				delete(t, k)
-				continue
-			}
-			t[lowerCamel(k)] = scrubTree(x)
-			if lc := lowerCamel(k); lc != k {
-				delete(t, k)
-			}
-		}
-		return t
-	case []any:
-		for i := range t {
-			t[i] = scrubTree(t[i])
-		}
-	}
-	return v
 }

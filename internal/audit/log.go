@@ -2,7 +2,6 @@ package audit
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -50,11 +49,10 @@ func (l *Log) Record(e *Event) {
 func (l *Log) run() {
 	defer close(l.done)
 	w := bufio.NewWriterSize(l.f, 64<<10)
-	enc := json.NewEncoder(w)
+	var line []byte
 	for e := range l.queue {
-		e.RequestParameters = scrub(e.RequestParameters)
-		e.ResponseElements = scrub(e.ResponseElements)
-		if err := enc.Encode(e); err != nil {
+		line = append(e.appendJSON(line[:0]), '\n')
+		if _, err := w.Write(line); err != nil {
 			l.setErr(err)
 		}
 		if len(l.queue) == 0 {

@@ -41,8 +41,11 @@ func (f Files) Write(p Profile) error {
 	if region == "" {
 		region = "us-east-1"
 	}
+	// SDKs that still presign S3 URLs with SigV2 by default (botocore) are told to use SigV4,
+	// the only signature rolegate verifies.
 	if err := setSection(f.Config, cfgSection, [][2]string{
 		{"region", region}, {"endpoint_url", p.EndpointURL}, {"output", "json"},
+		{"s3", "\n    signature_version = s3v4"},
 	}); err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"context"
 	"time"
 
+	"rolegate/internal/api/awserr"
 	"rolegate/internal/authn"
 )
 
@@ -29,6 +30,9 @@ type Call struct {
 	gate *Gate
 	// Denied holds the last denial, for the audit record.
 	Denied error
+	// Failed is the error answered to the client by protocols that render it themselves (S3),
+	// for the audit record.
+	Failed *awserr.Error
 }
 
 // Key is one request-specific condition key and its values.

@@ -65,13 +65,7 @@ func (s *Service) checkTrust(doc string) error {
 
 // Role returns a role by name.
 func (s *Service) Role(ctx context.Context, account, name string) (*Role, error) {
-	var r *Role
-	err := s.view(ctx, func(tx store.Tx) error {
-		var err error
-		r, err = s.role(tx, account, name)
-		return err
-	})
-	return r, err
+	return cachedRead(ctx, s, tRole, account, name, func(tx store.Tx) (*Role, error) { return s.role(tx, account, name) })
 }
 
 func (s *Service) role(tx store.Tx, account, name string) (*Role, error) {
@@ -251,5 +245,6 @@ func (s *Service) NoteRoleUse(r *Role, region string, at time.Time) {
 			cur.LastUsed, cur.LastUsedRegion = at.UTC().Truncate(time.Second), region
 			return put(tx, tRole, key(r.Account, r.Name), cur)
 		})
+		s.reads.drop(tRole, r.Account, r.Name)
 	}()
 }

@@ -60,6 +60,7 @@ type Service struct {
 	cfg     Config
 	gens    sync.Map // account -> *atomic.Uint64
 	roleUse sync.Map // role key -> time.Time of the last recorded use
+	reads   readCache
 }
 
 // New returns the IAM service.

@@ -37,13 +37,7 @@ func (s *Service) CreateUser(ctx context.Context, account, name, path, boundary 
 
 // User returns a user by name.
 func (s *Service) User(ctx context.Context, account, name string) (*User, error) {
-	var u *User
-	err := s.view(ctx, func(tx store.Tx) error {
-		var err error
-		u, err = s.user(tx, account, name)
-		return err
-	})
-	return u, err
+	return cachedRead(ctx, s, tUser, account, name, func(tx store.Tx) (*User, error) { return s.user(tx, account, name) })
 }
 
 func (s *Service) user(tx store.Tx, account, name string) (*User, error) {

@@ -111,3 +111,6 @@ func (s *Server) loadRing(ctx context.Context) (*token.KeyRing, error) {
 	})
 	return ring, err
 }
+
+// SessionKeys describes the keys of the session-token key ring, oldest first.
+func (s *Server) SessionKeys() []token.KeyInfo { return s.ring.Load().Keys() }

@@ -33,8 +33,10 @@ func TestAccessDeniedDecodesToTheDecision(t *testing.T) {
 	var m struct {
 		Allowed           bool
 		ExplicitDeny      bool
-		MatchedStatements struct{ Items []struct{ Policy, Effect string } }
-		Context           struct {
+		MatchedStatements struct {
+			Items []struct{ Policy, Effect string }
+		}
+		Context struct {
 			Action, Resource string
 			Principal        struct{ Arn string }
 		}

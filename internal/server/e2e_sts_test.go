@@ -181,6 +181,16 @@ func TestCallerIdentityOfEveryPrincipal(t *testing.T) {
 	if r := id(sess); !strings.HasSuffix(aws.ToString(r.Arn), ":assumed-role/r/xx") {
 		t.Fatalf("assumed role: %+v", r)
 	}
+	for _, k := range []string{alice.AccessKeyID, sess.AccessKeyID} {
+		info := must[*sts.GetAccessKeyInfoOutput](t, "GetAccessKeyInfo")(s.STS(dev.Root).GetAccessKeyInfo(ctx, &sts.GetAccessKeyInfoInput{AccessKeyId: aws.String(k)}))
+		want := dev.ID
+		if k == sess.AccessKeyID {
+			want = prod.ID
+		}
+		if aws.ToString(info.Account) != want {
+			t.Fatalf("GetAccessKeyInfo(%s) = %s, want %s", k, aws.ToString(info.Account), want)
+		}
+	}
 	fed := s.User(t, dev.Root, "fed", map[string]string{"p": testkit.Allow("*", "sts:GetFederationToken")})
 	ft := must[*sts.GetFederationTokenOutput](t, "GetFederationToken")(s.STS(fed).GetFederationToken(ctx, &sts.GetFederationTokenInput{Name: aws.String("bob"), Policy: aws.String(testkit.Allow("*", "s3:*"))}))
 	fc := testkit.FromSTS(ft.Credentials.AccessKeyId, ft.Credentials.SecretAccessKey, ft.Credentials.SessionToken)

@@ -93,6 +93,8 @@ type Server struct {
 	mgmt    *org.Account
 	s3      *s3.Service
 	revoked *revocations
+	query   map[string]*query.Service
+	sts     *sts.Service
 }
 
 // New opens the data directory and builds the server; on first start it creates the
@@ -153,19 +155,21 @@ func (s *Server) buildRouter() http.Handler {
 	keys := sigv4.NewKeyCache(4096)
 	auth := authn.New(authn.Config{Directory: s.iam, Ring: s.ring.Load, Keys: keys, Revoked: s.revoked.has})
 	g := gate.New(gate.Config{Directory: s.iam, OrgID: s.orgID, Encode: s.encodeMessage})
-	stsSvc := sts.New(sts.Config{Ring: s.ring.Load, Rand: s.cfg.Rand})
+	s.sts = sts.New(sts.Config{Ring: s.ring.Load, Rand: s.cfg.Rand})
+	stsSvc := s.sts
 	iamAPI := &iamapi.API{IAM: s.iam, Org: s.org}
 	stsAPI := &stsapi.API{IAM: s.iam, STS: stsSvc, CheckPolicy: checkSessionPolicy, VerifyMFA: s.verifyMFA,
 		Decode: s.decodeMessage, AccessKeyAccount: s.accessKeyAccount,
 		WebIdentity: &oidc.Verifier{Providers: s.iam, Dir: filepath.Join(s.cfg.DataDir, "oidc")}}
 	orgAPI := &orgapi.API{Org: s.org, IAM: s.iam, Revoke: s.revoke}
+	s.query = map[string]*query.Service{
+		"iam":      iamAPI.Service(),
+		"sts":      stsAPI.Service(),
+		"rolegate": orgAPI.Service(),
+	}
 	return router.New(router.Config{
 		Auth: auth, Gate: g, IDs: s.ids, Audit: s.auditor, Now: s.cfg.Now, Log: s.cfg.Log,
-		Query: map[string]*query.Service{
-			"iam":      iamAPI.Service(),
-			"sts":      stsAPI.Service(),
-			"rolegate": orgAPI.Service(),
-		},
+		Query:     s.query,
 		S3:        &s3api.API{S3: s.s3, Log: s.cfg.Log},
 		Restrict:  sessionKindLimits,
 		BaseHosts: []string{"localhost", "localhost.localstack.cloud"},
@@ -214,3 +218,6 @@ func (s *Server) Close() error {
 
 // DataDir returns the data directory.
 func (s *Server) DataDir() string { return s.cfg.DataDir }
+
+// QueryServices returns the Query services the endpoint serves, by signing name.
+func (s *Server) QueryServices() map[string]*query.Service { return s.query }

@@ -65,9 +65,11 @@ func (s *Server) verifyMFA(ctx context.Context, caller *authn.Identity, serial, 
 }
 
 // accessKeyAccount answers GetAccessKeyInfo: the account of a long-term key from the store, of a
-// temporary key from its token (which the caller does not have, so temporary keys are looked up
-// among the sessions this server can vouch for: none, since they are stateless).
+// temporary key from the record of keys this server issued (the key id alone does not carry it).
 func (s *Server) accessKeyAccount(ctx context.Context, id string) (string, error) {
+	if acct, ok := s.sts.AccountOfKey(id); ok {
+		return acct, nil
+	}
 	if strings.HasPrefix(id, "AKIA") {
 		k, _, err := s.iam.AccessKey(ctx, id)
 		if err == nil {

@@ -7,6 +7,8 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -150,10 +152,26 @@ func (s *Server) S3(c Creds) *s3.Client {
 	return s3.NewFromConfig(s.Config(c), func(o *s3.Options) { o.UsePathStyle = true })
 }
 
-// S3VirtualHost returns an S3 client that addresses buckets as <bucket>.localhost:<port>.
+// S3VirtualHost returns an S3 client that addresses buckets as <bucket>.localhost:<port>. Its
+// transport dials every host on the loopback address, since resolvers need not know *.localhost.
 func (s *Server) S3VirtualHost(c Creds) *s3.Client {
 	local := strings.Replace(s.URL, "127.0.0.1", "localhost", 1)
-	return s3.NewFromConfig(s.Config(c), func(o *s3.Options) { o.BaseEndpoint = aws.String(local) })
+	return s3.NewFromConfig(s.Config(c), func(o *s3.Options) {
+		o.BaseEndpoint = aws.String(local)
+		o.HTTPClient = &http.Client{Transport: LoopbackTransport()}
+	})
+}
+
+// LoopbackTransport dials every host on 127.0.0.1, keeping the port.
+func LoopbackTransport() *http.Transport {
+	d := &net.Dialer{Timeout: 5 * time.Second}
+	return &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		_, port, err := net.SplitHostPort(addr)
+		if err != nil {
+			return nil, err
+		}
+		return d.DialContext(ctx, network, net.JoinHostPort("127.0.0.1", port))
+	}}
 }
 
 // FromSTS turns STS credentials into Creds.

@@ -1,6 +1,7 @@
 package query
 
 import (
+	"encoding/xml"
 	"errors"
 	"net/http/httptest"
 	"net/url"
@@ -112,5 +113,15 @@ func TestWriteResultAndError(t *testing.T) {
 	WriteError(rec, STSNamespace, "req-2", awserr.New(awserr.AccessDenied, "no <way>"))
 	if rec.Code != 403 || !strings.Contains(rec.Body.String(), "<Type>Sender</Type><Code>AccessDenied</Code><Message>no &lt;way&gt;</Message></Error><RequestId>req-2</RequestId>") {
 		t.Errorf("error = %d %s", rec.Code, rec.Body.String())
+	}
+}
+
+func TestAppendTextMatchesEncodingXML(t *testing.T) {
+	for _, s := range []string{"plain", `a&b<c>d"e'f`, "tab\tnl\nret\r", "ctl\x01", "ünï ✓", "bad\xffutf8", ""} {
+		var want strings.Builder
+		xml.EscapeText(&want, []byte(s))
+		if got := string(AppendText(nil, s)); got != want.String() {
+			t.Errorf("AppendText(%q) = %q, encoding/xml writes %q", s, got, want.String())
+		}
 	}
 }

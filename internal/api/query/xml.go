@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"net/http"
 	"strconv"
+	"unicode/utf8"
 
 	"rolegate/internal/api/awserr"
 )
@@ -52,6 +53,10 @@ func Escape(s string) string {
 // </ActionResult><ResponseMetadata><RequestId>id</RequestId></ResponseMetadata></ActionResponse>.
 // A nil result writes no Result element (operations without output).
 func WriteResult(w http.ResponseWriter, ns, action, requestID string, result any) error {
+	if a, ok := result.(Appender); ok {
+		writeAppended(w, ns, action, requestID, a)
+		return nil
+	}
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
 	enc := xml.NewEncoder(&buf)
@@ -110,4 +115,87 @@ func writeXML(w http.ResponseWriter, status int, requestID string, body []byte) 
 	h.Set("x-amzn-RequestId", requestID)
 	w.WriteHeader(status)
 	w.Write(body)
+}
+
+// Appender is a result that writes its own XML (the members inside <ActionResult>). The hot
+// operations (GetCallerIdentity, AssumeRole) implement it to skip reflection.
+type Appender interface {
+	AppendXML(b []byte) []byte
+}
+
+// writeAppended writes a success response whose result appends its own XML.
+func writeAppended(w http.ResponseWriter, ns, action, requestID string, a Appender) {
+	b := make([]byte, 0, 2048)
+	b = append(b, xml.Header...)
+	b = append(b, '<')
+	b = append(b, action...)
+	b = append(b, `Response xmlns="`...)
+	b = append(b, ns...)
+	b = append(b, `"><`...)
+	b = append(b, action...)
+	b = append(b, "Result>"...)
+	b = a.AppendXML(b)
+	b = append(b, "</"...)
+	b = append(b, action...)
+	b = append(b, "Result><ResponseMetadata><RequestId>"...)
+	b = append(b, requestID...)
+	b = append(b, "</RequestId></ResponseMetadata></"...)
+	b = append(b, action...)
+	b = append(b, "Response>"...)
+	writeXML(w, http.StatusOK, requestID, b)
+}
+
+// AppendElement appends <name>text</name> with text escaped for XML.
+func AppendElement(b []byte, name, text string) []byte {
+	b = append(b, '<')
+	b = append(b, name...)
+	b = append(b, '>')
+	b = AppendText(b, text)
+	b = append(b, '<', '/')
+	b = append(b, name...)
+	return append(b, '>')
+}
+
+// AppendText appends s escaped as XML character data. Characters XML cannot carry become
+// U+FFFD, as encoding/xml does.
+func AppendText(b []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch c {
+			case '&':
+				b = append(b, "&amp;"...)
+			case '<':
+				b = append(b, "&lt;"...)
+			case '>':
+				b = append(b, "&gt;"...)
+			case '"':
+				b = append(b, "&#34;"...)
+			case '\'':
+				b = append(b, "&#39;"...)
+			case '\t':
+				b = append(b, "&#x9;"...)
+			case '\n':
+				b = append(b, "&#xA;"...)
+			case '\r':
+				b = append(b, "&#xD;"...)
+			default:
+				if c < 0x20 {
+					b = append(b, "\uFFFD"...)
+				} else {
+					b = append(b, c)
+				}
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || r == 0xFFFE || r == 0xFFFF {
+			b = append(b, "\uFFFD"...)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return b
 }

@@ -21,6 +21,7 @@ import (
 // only. Internal failures are logged with their cause and answered InternalError.
 func (a *API) fail(q *request, err error) {
 	e := asError(err)
+	q.c.Failed = e
 	if e.Status >= 500 && a.Log != nil {
 		a.Log.Error("s3 request failed", "request_id", q.c.RequestID, "operation", q.c.Operation, "error", err)
 	}

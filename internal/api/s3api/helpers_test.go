@@ -1,21 +1,18 @@
 package s3api_test
 
 import (
-	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 
@@ -23,27 +20,9 @@ import (
 	"rolegate/internal/testkit"
 )
 
-// loopbackTransport dials every host (bucket.localhost included, which the resolver here does
-// not know) on the loopback address of the test server.
-func loopbackTransport() *http.Transport {
-	d := &net.Dialer{Timeout: 5 * time.Second}
-	return &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-		_, port, err := net.SplitHostPort(addr)
-		if err != nil {
-			return nil, err
-		}
-		return d.DialContext(ctx, network, net.JoinHostPort("127.0.0.1", port))
-	}}
-}
-
 // clients returns a path-style and a virtual-hosted client for creds.
 func clients(srv *testkit.Server, c testkit.Creds) map[string]*s3.Client {
-	local := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
-	vhost := s3.NewFromConfig(srv.Config(c), func(o *s3.Options) {
-		o.BaseEndpoint = aws.String(local)
-		o.HTTPClient = &http.Client{Transport: loopbackTransport()}
-	})
-	return map[string]*s3.Client{"path": srv.S3(c), "vhost": vhost}
+	return map[string]*s3.Client{"path": srv.S3(c), "vhost": srv.S3VirtualHost(c)}
 }
 
 // apiCode returns the error code of an SDK error, or "".

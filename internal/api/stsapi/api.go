@@ -63,11 +63,7 @@ type assumedRoleUserXML struct {
 func (a *API) getCallerIdentity(c *gate.Call, _ query.Params) (gate.Check, query.Work, error) {
 	return gate.Check{}, func() (any, error) {
 		id := c.Identity
-		return struct {
-			UserId  string
-			Account string
-			Arn     string
-		}{callerUserID(id), id.Account, id.ARN}, nil
+		return callerIdentityResult{callerUserID(id), id.Account, id.ARN}, nil
 	}, nil
 }
 

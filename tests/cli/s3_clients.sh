@@ -5,7 +5,7 @@
 # 50 MB file both ways, sync and presign with each CLI, then a boto3 scenario. A missing client
 # is a failure, never a skip.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 pass=0
 fail=0

@@ -1,0 +1,122 @@
+package audit
+
+import (
+	"reflect"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// appendJSON appends the event as one JSON object, field by field in CloudTrail's order, with its
+// request parameters and response elements scrubbed of secrets. It is the writer's encoder: every
+// call is audited, so it avoids reflection on the event itself.
+func (e *Event) appendJSON(b []byte) []byte {
+	b = append(b, `{"eventVersion":`...)
+	b = appendJSONString(b, e.EventVersion)
+	b = append(b, `,"userIdentity":`...)
+	b = e.UserIdentity.appendJSON(b)
+	b = append(b, `,"eventTime":`...)
+	b = appendJSONString(b, e.EventTime.UTC().Format(time.RFC3339))
+	b = appendField(b, "eventSource", e.EventSource, false)
+	b = appendField(b, "eventName", e.EventName, false)
+	b = appendField(b, "awsRegion", e.AWSRegion, false)
+	b = appendField(b, "sourceIPAddress", e.SourceIPAddress, false)
+	b = appendField(b, "userAgent", e.UserAgent, true)
+	b = appendField(b, "errorCode", e.ErrorCode, true)
+	b = appendField(b, "errorMessage", e.ErrorMessage, true)
+	b = append(b, `,"requestParameters":`...)
+	b = appendAny(b, e.RequestParameters)
+	b = append(b, `,"responseElements":`...)
+	b = appendAny(b, e.ResponseElements)
+	b = appendField(b, "requestID", e.RequestID, false)
+	b = appendField(b, "eventID", e.EventID, false)
+	b = append(b, `,"readOnly":`...)
+	b = strconv.AppendBool(b, e.ReadOnly)
+	b = appendField(b, "eventType", e.EventType, false)
+	b = append(b, `,"managementEvent":`...)
+	b = strconv.AppendBool(b, e.ManagementEvent)
+	b = appendField(b, "recipientAccountId", e.RecipientAccountID, true)
+	return append(b, '}')
+}
+
+func (id *Identity) appendJSON(b []byte) []byte {
+	b = append(b, `{"type":`...)
+	b = appendJSONString(b, id.Type)
+	b = appendField(b, "principalId", id.PrincipalID, true)
+	b = appendField(b, "arn", id.ARN, true)
+	b = appendField(b, "accountId", id.AccountID, true)
+	b = appendField(b, "accessKeyId", id.AccessKeyID, true)
+	b = appendField(b, "userName", id.UserName, true)
+	b = appendField(b, "invokedBy", id.InvokedBy, true)
+	if sc := id.SessionContext; sc != nil {
+		b = append(b, `,"sessionContext":{`...)
+		if si := sc.SessionIssuer; si != nil {
+			b = append(b, `"sessionIssuer":{"type":`...)
+			b = appendJSONString(b, si.Type)
+			b = appendField(b, "principalId", si.PrincipalID, false)
+			b = appendField(b, "arn", si.ARN, false)
+			b = appendField(b, "accountId", si.AccountID, false)
+			b = appendField(b, "userName", si.UserName, false)
+			b = append(b, "},"...)
+		}
+		b = append(b, `"attributes":{"creationDate":`...)
+		b = appendJSONString(b, sc.Attributes.CreationDate)
+		b = appendField(b, "mfaAuthenticated", sc.Attributes.MFAAuthenticated, false)
+		b = append(b, '}')
+		b = appendField(b, "sourceIdentity", sc.SourceIdentity, true)
+		b = appendField(b, "ec2RoleDelivery", sc.EC2RoleDelivery, true)
+		b = append(b, '}')
+	}
+	return append(b, '}')
+}
+
+// appendField appends ,"name":"value"; with omitEmpty an empty value writes nothing.
+func appendField(b []byte, name, value string, omitEmpty bool) []byte {
+	if omitEmpty && value == "" {
+		return b
+	}
+	b = append(b, ',', '"')
+	b = append(b, name...)
+	b = append(b, '"', ':')
+	return appendJSONString(b, value)
+}
+
+func appendAny(b []byte, v any) []byte {
+	if v == nil {
+		return append(b, "null"...)
+	}
+	return appendScrubbed(b, reflect.ValueOf(v))
+}
+
+// appendJSONString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD, as encoding/json
+// does.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c < 0x20 || c == '<' || c == '>' || c == '&':
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&15])
+		default:
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
+}

@@ -1,0 +1,111 @@
+package server_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"rolegate/internal/sigv4"
+	"rolegate/internal/testkit"
+)
+
+// signedPost returns a function that sends one signed Query POST to the server and fails the
+// benchmark unless the answer is 200.
+func signedPost(b *testing.B, s *testkit.Server, c testkit.Creds, service string, form url.Values) func() {
+	body := form.Encode()
+	u, _ := url.Parse(s.URL)
+	sum := sha256.Sum256([]byte(body))
+	hash := hex.EncodeToString(sum[:])
+	signer := sigv4.Signer{Credentials: sigv4.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken},
+		Region: "us-east-1", Service: service, Keys: sigv4.NewKeyCache(64)}
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	// A signature stays valid for 15 minutes, so one signed request is replayed, as the load
+	// generator does.
+	hdr := http.Header{"Content-Type": {"application/x-www-form-urlencoded; charset=utf-8"}}
+	sr := &sigv4.Request{Method: "POST", Path: "/", Host: u.Host, Header: hdr, ContentLength: int64(len(body))}
+	if err := signer.Sign(sr, time.Now(), hash); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		req, _ := http.NewRequest("POST", s.URL+"/", strings.NewReader(body))
+		req.Header = hdr.Clone()
+		resp, err := hc.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			b.Fatalf("status %d: %s", resp.StatusCode, raw)
+		}
+	}
+}
+
+// BenchmarkSignedGetUser is a signed iam:GetUser through the whole HTTP stack: SigV4
+// verification, the gate deciding with the user's policies, the store read and the XML answer.
+func BenchmarkSignedGetUser(b *testing.B) {
+	s := testkit.NewServer(b)
+	dev := s.CreateAccount(b, "dev")
+	alice := s.User(b, dev.Root, "alice", map[string]string{"p": testkit.Allow("*", "iam:GetUser")})
+	call := signedPost(b, s, alice, "iam", url.Values{"Action": {"GetUser"}, "Version": {"2010-05-08"}, "UserName": {"alice"}})
+	call()
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			call()
+		}
+	})
+}
+
+// BenchmarkAssumeRole is a signed cross-account sts:AssumeRole through the whole HTTP stack: the
+// caller's identity policy and the role's trust policy (with a condition) decide, and a sealed
+// session comes back.
+func BenchmarkAssumeRole(b *testing.B) {
+	s := testkit.NewServer(b)
+	dev, prod := s.CreateAccount(b, "dev"), s.CreateAccount(b, "prod")
+	alice := s.User(b, dev.Root, "alice", map[string]string{"p": testkit.Allow("arn:aws:iam::"+prod.ID+":role/*", "sts:AssumeRole")})
+	role := s.Role(b, prod.Root, "target", testkit.Trust("arn:aws:iam::"+dev.ID+":root", `"Condition":{"StringEquals":{"sts:ExternalId":"bench-1"}}`), nil)
+	call := signedPost(b, s, alice, "sts", url.Values{"Action": {"AssumeRole"}, "Version": {"2011-06-15"}, "RoleArn": {role},
+		"RoleSessionName": {"bench"}, "ExternalId": {"bench-1"}})
+	call()
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			call()
+		}
+	})
+}
+
+// BenchmarkSessionGetCallerIdentity is sts:GetCallerIdentity signed with temporary credentials:
+// the session token is opened and its derived secret verifies the signature.
+func BenchmarkSessionGetCallerIdentity(b *testing.B) {
+	s := testkit.NewServer(b)
+	dev := s.CreateAccount(b, "dev")
+	alice := s.User(b, dev.Root, "alice", map[string]string{"p": testkit.Allow("*", "sts:AssumeRole")})
+	role := s.Role(b, dev.Root, "r", testkit.Trust("arn:aws:iam::"+dev.ID+":root", ""), nil)
+	out, err := s.STS(alice).AssumeRole(context.Background(), &sts.AssumeRoleInput{RoleArn: aws.String(role), RoleSessionName: aws.String("bench")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	sess := testkit.FromSTS(out.Credentials.AccessKeyId, out.Credentials.SecretAccessKey, out.Credentials.SessionToken)
+	call := signedPost(b, s, sess, "sts", url.Values{"Action": {"GetCallerIdentity"}, "Version": {"2011-06-15"}})
+	call()
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			call()
+		}
+	})
+}
