@@ -135,14 +135,34 @@ func TestGoalsAndFailures(t *testing.T) {
 			t.Errorf("section is not a table:\n%s", s)
 		}
 	}
-	charts, err := drawCharts(t.TempDir(), rep)
-	if err != nil || len(charts) != 2 {
-		t.Fatalf("charts %v, %v", charts, err)
+	rep.Points[2].Res.SockErrs = 0
+
+	// The report is written with its charts and raw results, and --redraw reads it back.
+	dir := t.TempDir()
+	o := &Options{Out: filepath.Join(dir, "results"), Doc: filepath.Join(dir, "BENCHMARKS.md")}
+	rep.Options.Sizes = []int{100, 1000000}
+	if err := writeReport(o, rep); err != nil {
+		t.Fatal(err)
 	}
-	for _, c := range charts {
-		if info, err := os.Stat(c.file); err != nil || info.Size() < 1000 {
-			t.Errorf("%s: %v", c.file, err)
+	for _, png := range []string{"throughput.png", "latency.png"} {
+		if info, err := os.Stat(filepath.Join(o.Out, png)); err != nil || info.Size() < 1000 {
+			t.Errorf("%s: %v", png, err)
 		}
+	}
+	back, err := loadReport(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Ceiling != rep.Ceiling || back.Scale[1].Light != rep.Scale[1].Light || back.Points[4].Skip != "no S3" ||
+		back.Options.Load.Connections != 32 || back.Options.Doc != o.Doc {
+		t.Errorf("report read back differs: %+v", back)
+	}
+	doc, err := os.ReadFile(o.Doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(doc), "![Throughput per server](results/throughput.png)") {
+		t.Errorf("document does not link the charts:\n%s", doc)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"gonum.org/v1/plot"
@@ -95,7 +96,7 @@ func latencyChart(rep *Report) (*plot.Plot, error) {
 	p.X.Label.Text = "managed policies in the store"
 	p.Y.Label.Text = "latency (ms)"
 	p.X.Scale = plot.LogScale{}
-	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+	p.X.Tick.Marker = powerTicks{}
 	var p50, p99, l50, l99 plotter.XYs
 	// A log axis cannot show zero: latencies below a microsecond are drawn at one.
 	msec := func(d time.Duration) float64 { return max(d.Seconds()*1000, 0.001) }
@@ -113,9 +114,44 @@ func latencyChart(rep *Report) (*plot.Plot, error) {
 	}
 	// p50 at light load and p99 at full load are orders of magnitude apart.
 	p.Y.Scale = plot.LogScale{}
-	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	p.Y.Tick.Marker = latencyTicks{}
+	top := 0.0
+	for _, xy := range append(p99, l99...) {
+		top = max(top, xy.Y)
+	}
+	p.Y.Max = top * 8 // room for the legend above the lines
 	p.Legend.Top = true
 	p.Legend.Left = true
 	p.Add(plotter.NewGrid())
 	return p, nil
+}
+
+// powerTicks labels the powers of ten of an axis as counts (100, 10 000, 1 000 000).
+type powerTicks struct{}
+
+// Ticks returns a labelled tick at every power of ten in [lo, hi].
+func (powerTicks) Ticks(lo, hi float64) []plot.Tick {
+	var ts []plot.Tick
+	for v := 1.0; v <= hi; v *= 10 {
+		if v >= lo {
+			ts = append(ts, plot.Tick{Value: v, Label: count(int(v))})
+		}
+	}
+	return ts
+}
+
+// latencyTicks labels 1, 2 and 5 times each power of ten of a milliseconds axis.
+type latencyTicks struct{}
+
+// Ticks returns the 1-2-5 ticks in [lo, hi].
+func (latencyTicks) Ticks(lo, hi float64) []plot.Tick {
+	var ts []plot.Tick
+	for decade := 0.001; decade <= hi; decade *= 10 {
+		for _, m := range []float64{1, 2, 5} {
+			if v := decade * m; v >= lo && v <= hi {
+				ts = append(ts, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'g', 3, 64)})
+			}
+		}
+	}
+	return ts
 }

@@ -35,12 +35,13 @@ type Options struct {
 	Rounds         int // each load point's duration is split over this many rounds
 	ProfileFor     time.Duration
 	AllowMissingS3 bool
-	Root           string // repository root
-	Cache          string // seeded directories, the built binary, logs and profiles
-	Out            string // charts
-	Doc            string // BENCHMARKS.md to rewrite
-	Wrk, Moto      string // executables
-	Log            io.Writer
+	Root           string    `json:"-"` // repository root
+	Cache          string    `json:"-"` // seeded directories, the built binary, logs and profiles
+	Out            string    `json:"-"` // charts
+	Doc            string    `json:"-"` // BENCHMARKS.md to rewrite
+	Wrk, Moto      string    `json:"-"` // executables
+	Log            io.Writer `json:"-"`
+	Redraw         bool      `json:"-"`
 }
 
 func main() {
@@ -57,12 +58,18 @@ func run(ctx context.Context, args []string, log io.Writer) error {
 	if err != nil {
 		return err
 	}
-	start := time.Now()
-	rep, err := measure(ctx, o)
-	if err != nil {
-		return err
+	var rep *Report
+	if o.Redraw {
+		if rep, err = loadReport(o); err != nil {
+			return err
+		}
+	} else {
+		start := time.Now()
+		if rep, err = measure(ctx, o); err != nil {
+			return err
+		}
+		rep.Took = time.Since(start)
 	}
-	rep.Took = time.Since(start)
 	if err := writeReport(o, rep); err != nil {
 		return err
 	}
@@ -82,10 +89,11 @@ func parseOptions(args []string, log io.Writer) (*Options, error) {
 	cache := fs.String("cache", "", "cache directory (default $XDG_CACHE_HOME/rolegate-bench or ~/.cache/rolegate-bench)")
 	out := fs.String("out", "", "directory of the charts (default bench/results; quick: under the cache)")
 	doc := fs.String("doc", "", "BENCHMARKS.md to rewrite (default the repository's; quick: a copy under the cache)")
+	redraw := fs.Bool("redraw", false, "measure nothing: rewrite the document and charts from the results.json of the last run")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
-	o := &Options{Quick: *quick, AllowMissingS3: *allowNoS3, Log: log, Rounds: max(1, *rounds),
+	o := &Options{Quick: *quick, AllowMissingS3: *allowNoS3, Log: log, Rounds: max(1, *rounds), Redraw: *redraw,
 		Load: Load{Threads: *threads, Connections: *conns, Duration: *dur, Warmup: 2 * time.Second}, ProfileFor: *dur}
 	var err error
 	if o.Root, err = repoRoot(); err != nil {
@@ -127,6 +135,9 @@ func parseOptions(args []string, log io.Writer) (*Options, error) {
 		if o.Quick {
 			o.Doc = filepath.Join(o.Cache, "quick", "BENCHMARKS.md")
 		}
+	}
+	if o.Redraw {
+		return o, nil
 	}
 	if o.Wrk, err = exec.LookPath("wrk"); err != nil {
 		return nil, errors.New("wrk is not installed (apt-get install -y wrk; bench/run does it)")

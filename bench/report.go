@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -26,6 +27,13 @@ func writeReport(o *Options, rep *Report) error {
 	}
 	charts, err := drawCharts(o.Out, rep)
 	if err != nil {
+		return err
+	}
+	raw, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(o.Out, resultsFile), append(raw, '\n'), 0o644); err != nil {
 		return err
 	}
 	old, err := os.ReadFile(o.Doc)
@@ -60,6 +68,26 @@ func writeReport(o *Options, rep *Report) error {
 		return err
 	}
 	return os.WriteFile(o.Doc, []byte(doc), 0o644)
+}
+
+// resultsFile holds a run's measurements beside its charts, for --redraw and for other tools.
+const resultsFile = "results.json"
+
+// loadReport reads the measurements of the last run from o.Out, keeping o's output paths.
+func loadReport(o *Options) (*Report, error) {
+	raw, err := os.ReadFile(filepath.Join(o.Out, resultsFile))
+	if err != nil {
+		return nil, err
+	}
+	var rep Report
+	if err := json.Unmarshal(raw, &rep); err != nil {
+		return nil, fmt.Errorf("%s: %w", resultsFile, err)
+	}
+	if rep.Options == nil {
+		return nil, fmt.Errorf("%s: no options recorded", resultsFile)
+	}
+	rep.Options.Doc, rep.Options.Out, rep.Options.Log = o.Doc, o.Out, o.Log
+	return &rep, nil
 }
 
 // docSkeleton starts a BENCHMARKS.md that does not exist yet.
