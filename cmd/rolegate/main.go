@@ -9,6 +9,9 @@
 //	rolegate session revoke ACCESS_KEY_ID
 //	rolegate audit tail [-n N] [-f]
 //	rolegate policy decide | policy validate FILE --type TYPE
+//	rolegate instance list | instance env INSTANCE_ID
+//	rolegate exec --role ROLE_ARN [--profile P] -- COMMAND [ARGS]
+//	rolegate credential-process --role ROLE_ARN [--profile P]
 //	rolegate seed [--data DIR] [--policies N]
 package main
 
@@ -39,6 +42,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runAudit(args[1:], stdout, stderr)
 	case "session":
 		return runSession(args[1:], stdout, stderr)
+	case "instance":
+		return runInstance(args[1:], stdout, stderr)
+	case "exec":
+		return runExec(args[1:], stdin, stdout, stderr)
+	case "credential-process":
+		return runCredentialProcess(args[1:], stdout, stderr)
 	case "seed":
 		return runSeed(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
@@ -60,6 +69,9 @@ commands:
   session revoke   deny every further request of a temporary access key
   audit tail       show the audit log
   policy           decide requests offline, validate policy documents
+  instance         list EC2 instances and their metadata endpoints
+  exec             run a command with a role's credentials, served as a container endpoint
+  credential-process  print a role's credentials for credential_process in ~/.aws/config
   seed             fill a data directory with many accounts, roles and policies (benchmarks)
 `)
 }

@@ -1,6 +1,7 @@
-// Package awsconfig writes the shared configuration files of the AWS CLI and SDKs (the "config"
-// and "credentials" INI files), so a profile per rolegate account works with no other setup.
-// It replaces a profile's section in place and leaves every other section as it was.
+// Package awsconfig reads and writes the shared configuration files of the AWS CLI and SDKs (the
+// "config" and "credentials" INI files), so a profile per rolegate account works with no other setup
+// and the client verbs can use any profile. It replaces a profile's section in place and leaves every
+// other section as it was.
 package awsconfig
 
 import (

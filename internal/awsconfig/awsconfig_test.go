@@ -1,7 +1,9 @@
 package awsconfig
 
 import (
+	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -45,5 +47,34 @@ func TestWriteReplacesOnlyItsProfile(t *testing.T) {
 	st, _ := os.Stat(f.Credentials)
 	if st.Mode().Perm() != 0o600 {
 		t.Fatalf("credentials mode %v", st.Mode().Perm())
+	}
+}
+
+func TestProfileReadsBothFiles(t *testing.T) {
+	dir := t.TempDir()
+	f := InDir(dir)
+	if err := os.MkdirAll(filepath.Join(dir, "aws"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cfg := "[default]\nregion = eu-west-1\n\n[profile dev]\nregion=us-west-2\nendpoint_url = http://127.0.0.1:4566\ns3 =\n  addressing_style = path\n" +
+		"# a comment\n[profile chained]\nrole_arn = arn:aws:iam::111122223333:role/r\nsource_profile = dev\nduration_seconds = 900\nexternal_id = x-1\n"
+	creds := "[dev]\naws_access_key_id = AKIADEV\naws_secret_access_key = s3cret\n[default]\naws_access_key_id=AKIADEF\naws_secret_access_key=d\n"
+	os.WriteFile(f.Config, []byte(cfg), 0o600)
+	os.WriteFile(f.Credentials, []byte(creds), 0o600)
+	cases := []struct {
+		name string
+		want Settings
+		err  error
+	}{
+		{"dev", Settings{Name: "dev", AccessKeyID: "AKIADEV", SecretAccessKey: "s3cret", Region: "us-west-2", EndpointURL: "http://127.0.0.1:4566"}, nil},
+		{"default", Settings{Name: "default", AccessKeyID: "AKIADEF", SecretAccessKey: "d", Region: "eu-west-1"}, nil},
+		{"chained", Settings{Name: "chained", RoleARN: "arn:aws:iam::111122223333:role/r", SourceProfile: "dev", DurationSeconds: 900, ExternalID: "x-1"}, nil},
+		{"nope", Settings{}, ErrNoProfile},
+	}
+	for _, tc := range cases {
+		got, err := f.Profile(tc.name)
+		if !errors.Is(err, tc.err) || got != tc.want {
+			t.Errorf("%s: %+v %v, want %+v", tc.name, got, err, tc.want)
+		}
 	}
 }

@@ -42,6 +42,16 @@ func (e *APIError) Error() string { return e.Code + ": " + e.Message }
 // Query signs and sends Action with params to service (its signing name) and decodes the
 // <ActionResult> element of the response into out (which may be nil).
 func (c *Client) Query(ctx context.Context, service, version, action string, params url.Values, out any) error {
+	raw, err := c.send(ctx, service, version, action, params)
+	if err != nil || out == nil {
+		return err
+	}
+	return decodeResult(raw, action+"Result", out)
+}
+
+// send signs and posts one Query request and returns the body of a successful response; an error
+// response becomes an *APIError.
+func (c *Client) send(ctx context.Context, service, version, action string, params url.Values) ([]byte, error) {
 	form := url.Values{}
 	for k, v := range params {
 		form[k] = v
@@ -51,11 +61,11 @@ func (c *Client) Query(ctx context.Context, service, version, action string, par
 	body := form.Encode()
 	u, err := url.Parse(strings.TrimSuffix(c.Endpoint, "/") + "/")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), strings.NewReader(body))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
 	sum := sha256.Sum256([]byte(body))
@@ -70,7 +80,7 @@ func (c *Client) Query(ctx context.Context, service, version, action string, par
 	}
 	signer := sigv4.Signer{Credentials: c.Credentials, Region: region, Service: service}
 	if err := signer.Sign(sr, now(), hex.EncodeToString(sum[:])); err != nil {
-		return err
+		return nil, err
 	}
 	hc := c.HTTP
 	if hc == nil {
@@ -78,27 +88,41 @@ func (c *Client) Query(ctx context.Context, service, version, action string, par
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if resp.StatusCode != http.StatusOK {
+		// IAM and STS answer <ErrorResponse><Error>, EC2 <Response><Errors><Error>.
 		var e struct {
-			Error struct{ Code, Message, EncodedAuthorizationMessage string }
+			Error  struct{ Code, Message, EncodedAuthorizationMessage string }
+			Errors struct {
+				Error struct{ Code, Message, EncodedAuthorizationMessage string }
+			}
 		}
-		if xml.Unmarshal(raw, &e) != nil || e.Error.Code == "" {
-			return &APIError{Status: resp.StatusCode, Code: resp.Status, Message: string(raw)}
+		if xml.Unmarshal(raw, &e) != nil || e.Error.Code == "" && e.Errors.Error.Code == "" {
+			return nil, &APIError{Status: resp.StatusCode, Code: resp.Status, Message: string(raw)}
 		}
-		return &APIError{Status: resp.StatusCode, Code: e.Error.Code, Message: e.Error.Message,
+		if e.Error.Code == "" {
+			e.Error = e.Errors.Error
+		}
+		return nil, &APIError{Status: resp.StatusCode, Code: e.Error.Code, Message: e.Error.Message,
 			EncodedMessage: e.Error.EncodedAuthorizationMessage}
 	}
-	if out == nil {
-		return nil
+	return raw, nil
+}
+
+// EC2 signs and sends Action with params to EC2 (version 2016-11-15) and decodes the
+// <ActionResponse> root of the response, which has no Result wrapper, into out.
+func (c *Client) EC2(ctx context.Context, action string, params url.Values, out any) error {
+	raw, err := c.send(ctx, "ec2", "2016-11-15", action, params)
+	if err != nil || out == nil {
+		return err
 	}
-	return decodeResult(raw, action+"Result", out)
+	return xml.Unmarshal(raw, out)
 }
 
 // decodeResult decodes the element named name, found anywhere under the root, into out.

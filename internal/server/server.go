@@ -95,6 +95,7 @@ type Server struct {
 	revoked *revocations
 	query   map[string]*query.Service
 	sts     *sts.Service
+	ec2     *ec2Runtime
 }
 
 // New opens the data directory and builds the server; on first start it creates the
@@ -166,6 +167,7 @@ func (s *Server) buildRouter() http.Handler {
 		"iam":      iamAPI.Service(),
 		"sts":      stsAPI.Service(),
 		"rolegate": orgAPI.Service(),
+		"ec2":      s.ec2Service(g, stsSvc),
 	}
 	return router.New(router.Config{
 		Auth: auth, Gate: g, IDs: s.ids, Audit: s.auditor, Now: s.cfg.Now, Log: s.cfg.Log,
@@ -206,7 +208,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 
 // Close releases the data directory.
 func (s *Server) Close() error {
-	var errs []error
+	errs := []error{s.stopEC2()}
 	if s.auditor != nil {
 		errs = append(errs, s.auditor.Close())
 	}

@@ -31,10 +31,12 @@ type Work func() (any, error)
 
 // Service is a Query service: its namespace, API version and operation table.
 type Service struct {
-	Name      string // iam, sts
+	Name      string // iam, sts, ec2
 	Namespace string
 	Version   string
-	ops       map[string]*Op
+	// Dialect is how responses and errors are written (AWSQuery unless built by NewEC2Service).
+	Dialect Dialect
+	ops     map[string]*Op
 }
 
 // NewService builds a service from its operation table. A row without Prepare or named twice is a
@@ -74,11 +76,14 @@ func (s *Service) Ops() []*Op {
 func (s *Service) Run(w http.ResponseWriter, c *gate.Call, op *Op, p Params) (any, *awserr.Error) {
 	res, err := s.run(c, op, p)
 	if err == nil {
-		err = WriteResult(w, s.Namespace, op.Name, c.RequestID, res)
+		err = s.writeResult(w, op.Name, c.RequestID, res)
 	}
 	if err != nil {
 		e := awserr.From(err, awserr.InternalFailure)
-		WriteError(w, s.Namespace, c.RequestID, e)
+		if s.Dialect == EC2 {
+			e = EC2Error(e)
+		}
+		s.WriteError(w, c.RequestID, e)
 		return nil, e
 	}
 	return res, nil

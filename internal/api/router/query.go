@@ -40,12 +40,12 @@ func (rt *Router) serveQuery(w http.ResponseWriter, r *http.Request, requestID s
 	}
 	action := values.Get("Action")
 	if action == "" {
-		query.WriteError(w, svc.Namespace, requestID, awserr.New(awserr.MissingAction, "Missing Action"))
+		svc.WriteError(w, requestID, awserr.New(awserr.MissingAction, "Missing Action"))
 		return
 	}
 	op, ok := svc.Op(action)
 	if !ok {
-		query.WriteError(w, svc.Namespace, requestID, awserr.Newf(awserr.InvalidAction, "Could not find operation %s for version %s", action, values.Get("Version")))
+		svc.WriteError(w, requestID, unknownAction(svc, action, values.Get("Version")))
 		return
 	}
 	var id *authn.Identity
@@ -53,17 +53,17 @@ func (rt *Router) serveQuery(w http.ResponseWriter, r *http.Request, requestID s
 	case errors.Is(perr, sigv4.ErrMissingAuth) && op.Unsigned:
 		id = &authn.Identity{Kind: authn.Anonymous}
 	case perr != nil:
-		query.WriteError(w, svc.Namespace, requestID, QueryAuthError(perr))
+		svc.WriteError(w, requestID, authError(svc, perr))
 		return
 	default:
 		id, _, err = rt.cfg.Auth.Authenticate(r.Context(), sig, auth, now)
 		if err != nil {
-			query.WriteError(w, svc.Namespace, requestID, QueryAuthError(err))
+			svc.WriteError(w, requestID, authError(svc, err))
 			return
 		}
 		if rt.cfg.Restrict != nil {
 			if err := rt.cfg.Restrict(id.Session, svc.Name, op.Name); err != nil {
-				query.WriteError(w, svc.Namespace, requestID, awserr.From(err, awserr.InternalFailure))
+				svc.WriteError(w, requestID, awserr.From(err, awserr.InternalFailure))
 				return
 			}
 		}
@@ -100,6 +100,41 @@ func readForm(r *http.Request, sig *sigv4.Request) (url.Values, error) {
 		}
 	}
 	return values, nil
+}
+
+// authError renders an authentication failure in the words of svc's dialect.
+func authError(svc *query.Service, err error) *awserr.Error {
+	if svc.Dialect == query.EC2 {
+		return EC2AuthError(err)
+	}
+	return QueryAuthError(err)
+}
+
+// unknownAction is the error for an Action the service does not have.
+func unknownAction(svc *query.Service, action, version string) *awserr.Error {
+	if svc.Dialect == query.EC2 {
+		return awserr.Newf(awserr.InvalidAction, "The action %s is not valid for this web service.", action)
+	}
+	return awserr.Newf(awserr.InvalidAction, "Could not find operation %s for version %s", action, version)
+}
+
+// EC2AuthError renders an authentication failure as EC2 does: AuthFailure (401) for credentials
+// it cannot validate, RequestExpired (400) for a skewed clock or expired temporary credentials,
+// and MissingParameter for an unsigned request.
+func EC2AuthError(err error) *awserr.Error {
+	const authFailure awserr.Code = "AuthFailure"
+	switch {
+	case errors.Is(err, sigv4.ErrMissingAuth):
+		return awserr.New(awserr.MissingParameter, "The request must contain the parameter AWSAccessKeyId")
+	case errors.Is(err, authn.ErrExpiredToken), errors.Is(err, sigv4.ErrSkewed), errors.Is(err, sigv4.ErrExpired):
+		return awserr.New(awserr.RequestExpired, "Request has expired.")
+	case errors.Is(err, sigv4.ErrMalformed), errors.Is(err, sigv4.ErrUnsupportedAlgorithm),
+		errors.Is(err, sigv4.ErrHostNotSigned), errors.Is(err, sigv4.ErrInvalidContentHash):
+		return awserr.New(awserr.IncompleteSignature, messageOf(err))
+	case isAuthFailure(err):
+		return awserr.New(authFailure, "AWS was not able to validate the provided access credentials").WithStatus(http.StatusUnauthorized)
+	}
+	return awserr.From(err, awserr.InternalFailure)
 }
 
 // QueryAuthError renders an authentication failure as the Query services (IAM, STS) do.
