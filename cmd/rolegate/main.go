@@ -12,6 +12,7 @@
 //	rolegate instance list | instance env INSTANCE_ID
 //	rolegate exec --role ROLE_ARN [--profile P] -- COMMAND [ARGS]
 //	rolegate credential-process --role ROLE_ARN [--profile P]
+//	rolegate seed [--data DIR] [--policies N]
 package main
 
 import (
@@ -47,6 +48,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runExec(args[1:], stdin, stdout, stderr)
 	case "credential-process":
 		return runCredentialProcess(args[1:], stdout, stderr)
+	case "seed":
+		return runSeed(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return 0
@@ -69,5 +72,6 @@ commands:
   instance         list EC2 instances and their metadata endpoints
   exec             run a command with a role's credentials, served as a container endpoint
   credential-process  print a role's credentials for credential_process in ~/.aws/config
+  seed             fill a data directory with many accounts, roles and policies (benchmarks)
 `)
 }

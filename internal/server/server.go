@@ -187,6 +187,7 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // Serve answers requests on ln until ctx is cancelled, then shuts down gracefully: it stops
 // accepting, lets requests in flight finish (up to 10 s) and returns.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	defer s.startPprof()()
 	hs := &http.Server{Handler: s.handler, ReadHeaderTimeout: 30 * time.Second,
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) }}
 	errc := make(chan error, 1)
