@@ -23,7 +23,7 @@ func TestRecordScrubsSecretsAndTailShowsLastEvents(t *testing.T) {
 	}
 	for i := range 5 {
 		l.Record(&Event{EventName: "AssumeRole", EventTime: time.Unix(int64(i), 0).UTC(), RequestID: string(rune('a' + i)),
-			RequestParameters: Params(map[string][]string{"RoleArn": {"arn:r"}, "TokenCode": {"123456"}, "Action": {"AssumeRole"}}, "Action"),
+			RequestParameters: QueryParams{"RoleArn": {"arn:r"}, "TokenCode": {"123456"}, "Action": {"AssumeRole"}},
 			ResponseElements:  map[string]any{"Credentials": creds{"ASIAX", "topsecret", "tok"}}})
 	}
 	if err := l.Close(); err != nil {
@@ -67,7 +67,7 @@ func TestEventJSONMatchesEncodingJSON(t *testing.T) {
 			UserIdentity: Identity{Type: "AssumedRole", ARN: s, SessionContext: &SessionContext{
 				SessionIssuer: &Issuer{Type: "Role", UserName: s}, SourceIdentity: s}},
 			RequestParameters: map[string]any{"RoleSessionName": s}, ResponseElements: struct{ Value string }{s}}
-		raw := e.appendJSON(nil)
+		raw := e.appendJSON(nil, &encoder{})
 		var got map[string]any
 		if err := json.Unmarshal(raw, &got); err != nil {
 			t.Fatalf("%q: invalid JSON %s: %v", s, raw, err)

@@ -8,30 +8,84 @@ import (
 	"time"
 )
 
-// appendScrubbed appends v as JSON with lower-camel member names and without the members whose
-// names hold secrets. It walks the value once, writing as it goes: audit events are encoded for
-// every call, so the encoder avoids building intermediate trees.
-func appendScrubbed(b []byte, v reflect.Value) []byte {
+// encoder writes values as JSON with lower-camel member names and without the members whose
+// names hold secrets, walking each value once and writing as it goes. It remembers what it
+// learned about each type (field names, which fields to skip), so encoding the same result type
+// again costs no tag parsing. An encoder is used by one goroutine at a time: the log's writer.
+type encoder struct {
+	types map[reflect.Type]*typeInfo
+}
+
+// typeInfo is what the encoder knows about a type.
+type typeInfo struct {
+	time, text bool    // time.Time; encoding.TextMarshaler other than a struct
+	fields     []field // struct fields to write, in order
+}
+
+// field is one struct field to write.
+type field struct {
+	index     int
+	key       string // the JSON member name, lower camel case, quoted, with its colon
+	embedded  bool   // an embedded struct whose fields are written in place
+	omitEmpty bool   // nil pointers, slices, maps and interfaces are left out
+}
+
+var (
+	timeType = reflect.TypeFor[time.Time]()
+	textType = reflect.TypeFor[encoding.TextMarshaler]()
+)
+
+func (e *encoder) info(t reflect.Type) *typeInfo {
+	if ti, ok := e.types[t]; ok {
+		return ti
+	}
+	if e.types == nil {
+		e.types = map[reflect.Type]*typeInfo{}
+	}
+	ti := &typeInfo{time: t == timeType, text: t.Kind() != reflect.Struct && t.Implements(textType)}
+	e.types[t] = ti
+	if t.Kind() != reflect.Struct || ti.time {
+		return ti
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name := fieldName(f)
+		if !f.IsExported() || name == "" || IsSecret(name) || f.Name == "XMLName" {
+			continue
+		}
+		k := f.Type.Kind()
+		ti.fields = append(ti.fields, field{
+			index: i, key: string(appendJSONString(nil, lowerCamel(name))) + ":",
+			embedded:  f.Anonymous && k == reflect.Struct,
+			omitEmpty: k == reflect.Pointer || k == reflect.Slice || k == reflect.Map || k == reflect.Interface,
+		})
+	}
+	return ti
+}
+
+// value appends v.
+func (e *encoder) value(b []byte, v reflect.Value) []byte {
 	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
 		if v.IsNil() {
 			return append(b, "null"...)
 		}
 		v = v.Elem()
 	}
-	if v.Type() == reflect.TypeFor[time.Time]() {
+	ti := e.info(v.Type())
+	switch {
+	case ti.time:
 		t := v.Interface().(time.Time)
 		return strconv.AppendQuote(b, t.UTC().Format(time.RFC3339))
-	}
-	if m, ok := v.Interface().(encoding.TextMarshaler); ok && v.Kind() != reflect.Struct {
-		text, err := m.MarshalText()
+	case ti.text:
+		text, err := v.Interface().(encoding.TextMarshaler).MarshalText()
 		if err != nil {
 			return append(b, "null"...)
 		}
-		return appendString(b, string(text))
+		return appendJSONString(b, string(text))
 	}
 	switch v.Kind() {
 	case reflect.String:
-		return appendString(b, v.String())
+		return appendJSONString(b, v.String())
 	case reflect.Bool:
 		return strconv.AppendBool(b, v.Bool())
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
@@ -49,76 +103,63 @@ func appendScrubbed(b []byte, v reflect.Value) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendScrubbed(b, v.Index(i))
+			b = e.value(b, v.Index(i))
 		}
 		return append(b, ']')
 	case reflect.Map:
-		if v.IsNil() {
-			return append(b, "null"...)
-		}
-		b = append(b, '{')
-		first := true
-		it := v.MapRange()
-		for it.Next() {
-			k := it.Key()
-			if k.Kind() != reflect.String || IsSecret(k.String()) {
-				continue
-			}
-			if !first {
-				b = append(b, ',')
-			}
-			first = false
-			b = appendString(b, lowerCamel(k.String()))
-			b = append(b, ':')
-			b = appendScrubbed(b, it.Value())
-		}
-		return append(b, '}')
+		return e.mapValue(b, v)
 	case reflect.Struct:
-		return appendStruct(b, v, true)
+		b = append(b, '{')
+		b, _ = e.fields(b, v, ti, true)
+		return append(b, '}')
 	}
 	return append(b, "null"...)
 }
 
-// appendStruct writes a struct's exported fields; embedded structs contribute their fields.
-func appendStruct(b []byte, v reflect.Value, open bool) []byte {
-	if open {
-		b = append(b, '{')
+func (e *encoder) mapValue(b []byte, v reflect.Value) []byte {
+	if v.IsNil() {
+		return append(b, "null"...)
 	}
-	t := v.Type()
-	first := !open || b[len(b)-1] == '{'
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name := fieldName(f)
-		if !f.IsExported() || name == "" || IsSecret(name) || f.Name == "XMLName" {
-			continue
-		}
-		fv := v.Field(i)
-		if f.Anonymous && fv.Kind() == reflect.Struct {
-			mark := len(b)
-			b = appendStruct(b, fv, false)
-			if len(b) > mark {
-				first = false
-			}
-			continue
-		}
-		if fv.IsZero() && (fv.Kind() == reflect.Pointer || fv.Kind() == reflect.Slice || fv.Kind() == reflect.Map || fv.Kind() == reflect.Interface) {
+	b = append(b, '{')
+	first := true
+	it := v.MapRange()
+	for it.Next() {
+		k := it.Key()
+		if k.Kind() != reflect.String || IsSecret(k.String()) {
 			continue
 		}
 		if !first {
 			b = append(b, ',')
 		}
 		first = false
-		b = appendString(b, lowerCamel(name))
+		b = appendJSONString(b, lowerCamel(k.String()))
 		b = append(b, ':')
-		b = appendScrubbed(b, fv)
+		b = e.value(b, it.Value())
 	}
-	if open {
-		b = append(b, '}')
-	}
-	return b
+	return append(b, '}')
 }
 
-func appendString(b []byte, s string) []byte { return appendJSONString(b, s) }
+// fields writes a struct's fields; embedded structs contribute theirs. first says whether no
+// member has been written yet in the enclosing object; it returns the same for what follows.
+func (e *encoder) fields(b []byte, v reflect.Value, ti *typeInfo, first bool) ([]byte, bool) {
+	for _, f := range ti.fields {
+		fv := v.Field(f.index)
+		if f.embedded {
+			b, first = e.fields(b, fv, e.info(fv.Type()), first)
+			continue
+		}
+		if f.omitEmpty && fv.IsNil() {
+			continue
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = append(b, f.key...)
+		b = e.value(b, fv)
+	}
+	return b, first
+}
 
 // fieldName is a field's name on the wire: its json tag, else its xml tag's last element, else
 // its Go name; "" means the field is not encoded.

@@ -67,44 +67,22 @@ type Event struct {
 	RecipientAccountID string    `json:"recipientAccountId,omitempty"`
 }
 
-// secretNames are parameter and response member names whose values never reach the log, compared
-// case-insensitively.
-var secretNames = map[string]bool{
-	"secretaccesskey": true, "sessiontoken": true, "password": true, "newpassword": true,
-	"oldpassword": true, "base32stringseed": true, "qrcodepng": true, "webidentitytoken": true,
-	"samlassertion": true, "authenticationcode1": true, "authenticationcode2": true,
-	"tokencode": true, "token": true, "x-amz-security-token": true, "authorization": true,
+// secretNames are parameter and response member names whose values never reach the log, in
+// lower case; names are compared case-insensitively.
+var secretNames = [...]string{
+	"secretaccesskey", "sessiontoken", "password", "newpassword", "oldpassword", "base32stringseed",
+	"qrcodepng", "webidentitytoken", "samlassertion", "authenticationcode1", "authenticationcode2",
+	"tokencode", "token", "x-amz-security-token", "authorization",
 }
 
 // IsSecret reports whether a parameter or member of this name holds a secret.
-func IsSecret(name string) bool { return secretNames[strings.ToLower(name)] }
-
-// Params turns request parameters into CloudTrail's requestParameters: lower-camel names, secrets
-// dropped.
-func Params(values map[string][]string, skip ...string) map[string]any {
-	out := make(map[string]any, len(values))
-outer:
-	for k, v := range values {
-		for _, s := range skip {
-			if k == s {
-				continue outer
-			}
-		}
-		first := k
-		if i := strings.IndexByte(k, '.'); i >= 0 {
-			first = k[:i]
-		}
-		if IsSecret(first) || len(v) == 0 {
-			continue
-		}
-		name := lowerCamel(k)
-		if len(v) == 1 {
-			out[name] = v[0]
-		} else {
-			out[name] = v
+func IsSecret(name string) bool {
+	for _, s := range secretNames {
+		if len(s) == len(name) && strings.EqualFold(s, name) {
+			return true
 		}
 	}
-	return out
+	return false
 }
 
 func lowerCamel(s string) string {

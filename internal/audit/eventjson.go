@@ -1,8 +1,10 @@
 package audit
 
 import (
+	"net/url"
 	"reflect"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -10,7 +12,7 @@ import (
 // appendJSON appends the event as one JSON object, field by field in CloudTrail's order, with its
 // request parameters and response elements scrubbed of secrets. It is the writer's encoder: every
 // call is audited, so it avoids reflection on the event itself.
-func (e *Event) appendJSON(b []byte) []byte {
+func (e *Event) appendJSON(b []byte, enc *encoder) []byte {
 	b = append(b, `{"eventVersion":`...)
 	b = appendJSONString(b, e.EventVersion)
 	b = append(b, `,"userIdentity":`...)
@@ -25,9 +27,9 @@ func (e *Event) appendJSON(b []byte) []byte {
 	b = appendField(b, "errorCode", e.ErrorCode, true)
 	b = appendField(b, "errorMessage", e.ErrorMessage, true)
 	b = append(b, `,"requestParameters":`...)
-	b = appendAny(b, e.RequestParameters)
+	b = enc.any(b, e.RequestParameters)
 	b = append(b, `,"responseElements":`...)
-	b = appendAny(b, e.ResponseElements)
+	b = enc.any(b, e.ResponseElements)
 	b = appendField(b, "requestID", e.RequestID, false)
 	b = appendField(b, "eventID", e.EventID, false)
 	b = append(b, `,"readOnly":`...)
@@ -81,11 +83,54 @@ func appendField(b []byte, name, value string, omitEmpty bool) []byte {
 	return appendJSONString(b, value)
 }
 
-func appendAny(b []byte, v any) []byte {
-	if v == nil {
+func (enc *encoder) any(b []byte, v any) []byte {
+	switch x := v.(type) {
+	case nil:
 		return append(b, "null"...)
+	case url.Values:
+		return appendValues(b, x)
+	case QueryParams:
+		return appendValues(b, url.Values(x))
 	}
-	return appendScrubbed(b, reflect.ValueOf(v))
+	return enc.value(b, reflect.ValueOf(v))
+}
+
+// QueryParams is the requestParameters of a Query call: its form values without the protocol's
+// own (Action, Version) and without secrets, written with lower-camel names.
+type QueryParams url.Values
+
+// appendValues writes form values as a JSON object: one value as a string, several as a list.
+func appendValues(b []byte, v url.Values) []byte {
+	b = append(b, '{')
+	first := true
+	for k, vs := range v {
+		name := k
+		if i := strings.IndexByte(k, '.'); i >= 0 {
+			name = k[:i]
+		}
+		if len(vs) == 0 || k == "Action" || k == "Version" || IsSecret(name) {
+			continue
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = appendJSONString(b, lowerCamel(k))
+		b = append(b, ':')
+		if len(vs) == 1 {
+			b = appendJSONString(b, vs[0])
+			continue
+		}
+		b = append(b, '[')
+		for i, s := range vs {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, s)
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}')
 }
 
 // appendJSONString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD, as encoding/json
@@ -93,6 +138,10 @@ func appendAny(b []byte, v any) []byte {
 func appendJSONString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
+	if plainJSON(s) {
+		b = append(b, s...)
+		return append(b, '"')
+	}
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
@@ -119,4 +168,15 @@ func appendJSONString(b []byte, s string) []byte {
 		i += size
 	}
 	return append(b, '"')
+}
+
+// plainJSON reports whether s needs no escaping in a JSON string.
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
 }

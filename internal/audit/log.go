@@ -50,8 +50,9 @@ func (l *Log) run() {
 	defer close(l.done)
 	w := bufio.NewWriterSize(l.f, 64<<10)
 	var line []byte
+	var enc encoder
 	for e := range l.queue {
-		line = append(e.appendJSON(line[:0]), '\n')
+		line = append(e.appendJSON(line[:0], &enc), '\n')
 		if _, err := w.Write(line); err != nil {
 			l.setErr(err)
 		}

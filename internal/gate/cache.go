@@ -30,24 +30,24 @@ type principalEntry struct {
 // boundedMap is a map that forgets everything when it grows past its capacity: the caches here
 // hold compiled policies that are cheap to rebuild, so a rare full reset is simpler and safer
 // than eviction bookkeeping on the hot path.
-type boundedMap[V any] struct {
+type boundedMap[K comparable, V any] struct {
 	mu  sync.RWMutex
-	m   map[string]V
+	m   map[K]V
 	cap int
 }
 
-func newBoundedMap[V any](capacity int) *boundedMap[V] {
-	return &boundedMap[V]{m: make(map[string]V), cap: capacity}
+func newBoundedMap[K comparable, V any](capacity int) *boundedMap[K, V] {
+	return &boundedMap[K, V]{m: make(map[K]V), cap: capacity}
 }
 
-func (b *boundedMap[V]) get(k string) (V, bool) {
+func (b *boundedMap[K, V]) get(k K) (V, bool) {
 	b.mu.RLock()
 	v, ok := b.m[k]
 	b.mu.RUnlock()
 	return v, ok
 }
 
-func (b *boundedMap[V]) put(k string, v V) {
+func (b *boundedMap[K, V]) put(k K, v V) {
 	b.mu.Lock()
 	if len(b.m) >= b.cap {
 		clear(b.m)
@@ -55,6 +55,12 @@ func (b *boundedMap[V]) put(k string, v V) {
 	b.m[k] = v
 	b.mu.Unlock()
 }
+
+// principalKey names the compiled permissions of a user or role.
+type principalKey struct{ kind, account, name string }
+
+// resourceKey names a compiled resource-based policy: the name it reports under and its text.
+type resourceKey struct{ name, text string }
 
 // sessionEntry is a compiled set of session policies.
 type sessionEntry struct {
@@ -73,7 +79,7 @@ func compileText(name, text string) (*policy.Compiled, error) {
 
 // principal returns the compiled permissions of a user (kind iam.KindUser) or role.
 func (g *Gate) principal(ctx context.Context, kind, account, name string) (*principalEntry, error) {
-	k := kind + "\x00" + account + "\x00" + strings.ToLower(name)
+	k := principalKey{kind, account, strings.ToLower(name)}
 	gen := g.cfg.Directory.Generation(account)
 	if e, ok := g.principals.get(k); ok && e.gen == gen {
 		return e, nil
@@ -114,7 +120,7 @@ func (g *Gate) principal(ctx context.Context, kind, account, name string) (*prin
 
 // resourcePolicy compiles a resource-based policy, cached by its text.
 func (g *Gate) resourcePolicy(name, text string) (*policy.Compiled, error) {
-	k := name + "\x00" + text
+	k := resourceKey{name, text}
 	if c, ok := g.resources.get(k); ok {
 		return c, nil
 	}

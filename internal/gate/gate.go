@@ -24,9 +24,9 @@ type Config struct {
 // Gate decides. Its methods are safe for concurrent use.
 type Gate struct {
 	cfg        Config
-	principals *boundedMap[*principalEntry]
-	resources  *boundedMap[*policy.Compiled]
-	sessions   *boundedMap[sessionEntry]
+	principals *boundedMap[principalKey, *principalEntry]
+	resources  *boundedMap[resourceKey, *policy.Compiled]
+	sessions   *boundedMap[string, sessionEntry]
 	requests   sync.Pool // *evaluation
 	allowAll   *policy.Set
 }
@@ -42,9 +42,9 @@ const (
 // New returns a gate.
 func New(cfg Config) *Gate {
 	g := &Gate{cfg: cfg,
-		principals: newBoundedMap[*principalEntry](principalCacheSize),
-		resources:  newBoundedMap[*policy.Compiled](resourceCacheSize),
-		sessions:   newBoundedMap[sessionEntry](sessionCacheSize),
+		principals: newBoundedMap[principalKey, *principalEntry](principalCacheSize),
+		resources:  newBoundedMap[resourceKey, *policy.Compiled](resourceCacheSize),
+		sessions:   newBoundedMap[string, sessionEntry](sessionCacheSize),
 	}
 	g.requests.New = func() any { return new(evaluation) }
 	all, err := compileText("root of the federating account", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)

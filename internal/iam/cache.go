@@ -2,6 +2,7 @@ package iam
 
 import (
 	"context"
+	"strings"
 	"sync"
 
 	"rolegate/internal/store"
@@ -12,7 +13,17 @@ import (
 // memory instead of the store. It forgets everything when it grows past its capacity.
 type readCache struct {
 	mu sync.RWMutex
-	m  map[string]cached
+	m  map[cacheKey]cached
+}
+
+// cacheKey names a cached record: its table and its key (account and lower-cased name).
+type cacheKey struct {
+	t             store.Table
+	account, name string
+}
+
+func newCacheKey(t store.Table, account, name string) cacheKey {
+	return cacheKey{t, account, strings.ToLower(name)}
 }
 
 type cached struct {
@@ -22,7 +33,7 @@ type cached struct {
 
 const readCacheSize = 100_000
 
-func (c *readCache) get(k string, gen uint64) (any, bool) {
+func (c *readCache) get(k cacheKey, gen uint64) (any, bool) {
 	c.mu.RLock()
 	e, ok := c.m[k]
 	c.mu.RUnlock()
@@ -32,10 +43,10 @@ func (c *readCache) get(k string, gen uint64) (any, bool) {
 	return e.v, true
 }
 
-func (c *readCache) put(k string, gen uint64, v any) {
+func (c *readCache) put(k cacheKey, gen uint64, v any) {
 	c.mu.Lock()
 	if c.m == nil || len(c.m) >= readCacheSize {
-		c.m = make(map[string]cached)
+		c.m = make(map[cacheKey]cached)
 	}
 	c.m[k] = cached{gen, v}
 	c.mu.Unlock()
@@ -45,7 +56,7 @@ func (c *readCache) put(k string, gen uint64, v any) {
 // account's generation has not moved since it was stored. The generation is taken before the
 // read, so a write that commits during the read leaves an entry that is already stale.
 func cachedRead[T any](ctx context.Context, s *Service, t store.Table, account, name string, read func(tx store.Tx) (*T, error)) (*T, error) {
-	k := string(t) + "\x00" + key(account, name)
+	k := newCacheKey(t, account, name)
 	gen := s.Generation(account)
 	if v, ok := s.reads.get(k, gen); ok {
 		c := *(v.(*T))
@@ -68,6 +79,6 @@ func cachedRead[T any](ctx context.Context, s *Service, t store.Table, account, 
 // drop forgets the cached record of t under account/name.
 func (c *readCache) drop(t store.Table, account, name string) {
 	c.mu.Lock()
-	delete(c.m, string(t)+"\x00"+key(account, name))
+	delete(c.m, newCacheKey(t, account, name))
 	c.mu.Unlock()
 }

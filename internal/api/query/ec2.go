@@ -47,6 +47,15 @@ func (s *Service) writeResult(w http.ResponseWriter, action, requestID string, r
 	if s.Dialect == EC2 {
 		return WriteEC2Result(w, s.Namespace, action, requestID, res)
 	}
+	if a, ok := res.(Appender); ok {
+		buf, _ := s.buffers.Get().(*[]byte)
+		if buf == nil {
+			buf = new([]byte)
+		}
+		*buf = writeAppended(w, s.Namespace, action, requestID, a, *buf)
+		s.buffers.Put(buf)
+		return nil
+	}
 	return WriteResult(w, s.Namespace, action, requestID, res)
 }
 

@@ -2,6 +2,7 @@ package query
 
 import (
 	"net/http"
+	"sync"
 
 	"rolegate/internal/api/awserr"
 	"rolegate/internal/gate"
@@ -37,6 +38,8 @@ type Service struct {
 	// Dialect is how responses and errors are written (AWSQuery unless built by NewEC2Service).
 	Dialect Dialect
 	ops     map[string]*Op
+	// buffers recycles the response buffers of results that write their own XML.
+	buffers sync.Pool
 }
 
 // NewService builds a service from its operation table. A row without Prepare or named twice is a

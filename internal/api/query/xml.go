@@ -54,7 +54,7 @@ func Escape(s string) string {
 // A nil result writes no Result element (operations without output).
 func WriteResult(w http.ResponseWriter, ns, action, requestID string, result any) error {
 	if a, ok := result.(Appender); ok {
-		writeAppended(w, ns, action, requestID, a)
+		writeAppended(w, ns, action, requestID, a, make([]byte, 0, 2048))
 		return nil
 	}
 	var buf bytes.Buffer
@@ -123,9 +123,10 @@ type Appender interface {
 	AppendXML(b []byte) []byte
 }
 
-// writeAppended writes a success response whose result appends its own XML.
-func writeAppended(w http.ResponseWriter, ns, action, requestID string, a Appender) {
-	b := make([]byte, 0, 2048)
+// writeAppended writes a success response whose result appends its own XML, in buf (which it
+// returns, grown, for reuse).
+func writeAppended(w http.ResponseWriter, ns, action, requestID string, a Appender, buf []byte) []byte {
+	b := buf[:0]
 	b = append(b, xml.Header...)
 	b = append(b, '<')
 	b = append(b, action...)
@@ -143,6 +144,7 @@ func writeAppended(w http.ResponseWriter, ns, action, requestID string, a Append
 	b = append(b, action...)
 	b = append(b, "Response>"...)
 	writeXML(w, http.StatusOK, requestID, b)
+	return b
 }
 
 // AppendElement appends <name>text</name> with text escaped for XML.
@@ -159,6 +161,9 @@ func AppendElement(b []byte, name, text string) []byte {
 // AppendText appends s escaped as XML character data. Characters XML cannot carry become
 // U+FFFD, as encoding/xml does.
 func AppendText(b []byte, s string) []byte {
+	if plainXML(s) {
+		return append(b, s...)
+	}
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
@@ -198,4 +203,15 @@ func AppendText(b []byte, s string) []byte {
 		i += size
 	}
 	return b
+}
+
+// plainXML reports whether s needs no escaping as XML character data.
+func plainXML(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= utf8.RuneSelf || c == '&' || c == '<' || c == '>' || c == '"' || c == '\'' {
+			return false
+		}
+	}
+	return true
 }

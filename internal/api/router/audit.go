@@ -19,9 +19,7 @@ func auditEvent(c *gate.Call, readOnly bool) *audit.Event {
 	}
 }
 
-func auditParams(v url.Values) map[string]any {
-	return audit.Params(v, "Action", "Version")
-}
+func auditParams(v url.Values) any { return audit.QueryParams(v) }
 
 // auditIdentity describes the caller as CloudTrail's userIdentity does, with the session issuer
 // of temporary credentials.

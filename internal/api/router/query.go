@@ -1,6 +1,7 @@
 package router
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -21,7 +22,7 @@ const maxQueryBody = 2 << 20
 
 func (rt *Router) serveQuery(w http.ResponseWriter, r *http.Request, requestID string, sig *sigv4.Request, auth *sigv4.Auth, perr error, service string) {
 	now := rt.cfg.Now()
-	values, err := readForm(r, sig)
+	values, err := rt.readForm(r, sig)
 	if err != nil {
 		query.WriteError(w, query.IAMNamespace, requestID, awserr.From(err, awserr.InternalFailure))
 		return
@@ -76,11 +77,21 @@ func (rt *Router) serveQuery(w http.ResponseWriter, r *http.Request, requestID s
 
 // readForm reads the Query parameters of r (URL query and form body) and records the body's
 // SHA-256 in sig for signature verification.
-func readForm(r *http.Request, sig *sigv4.Request) (url.Values, error) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxQueryBody+1))
-	if err != nil {
+func (rt *Router) readForm(r *http.Request, sig *sigv4.Request) (url.Values, error) {
+	buf, _ := rt.bodies.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	defer func() {
+		if buf.Cap() <= 64<<10 {
+			buf.Reset()
+			rt.bodies.Put(buf)
+		}
+	}()
+	if _, err := buf.ReadFrom(io.LimitReader(r.Body, maxQueryBody+1)); err != nil {
 		return nil, awserr.New(awserr.InvalidRequest, "The request body could not be read.")
 	}
+	body := buf.Bytes()
 	if len(body) > maxQueryBody {
 		return nil, awserr.New(awserr.InvalidRequest, "The request body is too large.")
 	}

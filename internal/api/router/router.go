@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"rolegate/internal/api/awserr"
@@ -60,6 +61,7 @@ type Config struct {
 type Router struct {
 	cfg       Config
 	byVersion map[string]*query.Service
+	bodies    sync.Pool // *bytes.Buffer for Query request bodies
 }
 
 // New returns the router.
