@@ -269,7 +269,7 @@ func (s *Service) CompleteUpload(ctx context.Context, bucket, key, id string, li
 	var o *Object
 	var old *Object
 	var unused []string
-	err := s.db.Update(ctx, func(tx store.Tx) error {
+	err := s.updateObjects(ctx, bucket, func(tx store.Tx) error {
 		u, err := uploadIn(tx, bucket, key, id)
 		if err != nil {
 			return err

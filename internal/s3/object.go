@@ -1,6 +1,7 @@
 package s3
 
 import (
+	"bytes"
 	"context"
 	"crypto/md5"
 	"encoding/hex"
@@ -103,7 +104,7 @@ func (s *Service) PutObject(ctx context.Context, in PutInput, body io.Reader) (*
 // the replaced object's data files.
 func (s *Service) commitObject(ctx context.Context, o *Object, cond Conditions) error {
 	var old *Object
-	err := s.db.Update(ctx, func(tx store.Tx) error {
+	err := s.updateObjects(ctx, o.Bucket, func(tx store.Tx) error {
 		if _, err := bucketIn(tx, o.Bucket); err != nil {
 			return err
 		}
@@ -175,6 +176,11 @@ func checkKey(key string) error {
 
 // Head returns the metadata of an object, or NoSuchKey.
 func (s *Service) Head(ctx context.Context, bucket, key string) (*Object, error) {
+	ref := objectRef{bucket, key}
+	gen := s.objects.gen(bucket).Load()
+	if e, ok := s.objects.get(ref, gen); ok {
+		return e.o, nil
+	}
 	var o *Object
 	err := s.db.View(ctx, func(tx store.Tx) error {
 		var err error
@@ -188,7 +194,11 @@ func (s *Service) Head(ctx context.Context, bucket, key string) (*Object, error)
 		}
 		return err
 	})
-	return o, err
+	if err != nil {
+		return nil, err
+	}
+	s.objects.put(ref, gen, o, nil)
+	return o, nil
 }
 
 // Range chooses, from an object's metadata, which bytes of it to read (or fails, for a
@@ -199,6 +209,15 @@ type Range func(o *Object) (off, n int64, err error)
 // open files: the caller closes it. An object replaced while it is being read is still read
 // whole (its files stay readable until closed).
 func (s *Service) Open(ctx context.Context, bucket, key string, rng Range) (*Object, io.ReadCloser, error) {
+	ref := objectRef{bucket, key}
+	gen := s.objects.gen(bucket).Load()
+	if e, ok := s.objects.get(ref, gen); ok && e.data != nil {
+		off, n, err := rng(e.o)
+		if err != nil {
+			return nil, nil, err
+		}
+		return e.o, io.NopCloser(bytes.NewReader(e.data[off : off+n])), nil
+	}
 	// A concurrent replace may remove the files between the metadata read and the open; the
 	// next attempt sees the new object.
 	for attempt := 0; ; attempt++ {
@@ -210,6 +229,17 @@ func (s *Service) Open(ctx context.Context, bucket, key string, rng Range) (*Obj
 		if err != nil {
 			return nil, nil, err
 		}
+		if o.Size <= smallObject {
+			data, err := s.readSmall(o)
+			if errors.Is(err, os.ErrNotExist) && attempt < 2 {
+				continue
+			}
+			if err != nil {
+				return nil, nil, err
+			}
+			s.objects.put(ref, gen, o, data)
+			return o, io.NopCloser(bytes.NewReader(data[off : off+n])), nil
+		}
 		r, err := s.openRange(o, off, n)
 		if errors.Is(err, os.ErrNotExist) && attempt < 2 {
 			continue
@@ -219,6 +249,20 @@ func (s *Service) Open(ctx context.Context, bucket, key string, rng Range) (*Obj
 		}
 		return o, r, nil
 	}
+}
+
+// readSmall reads the whole content of a small object.
+func (s *Service) readSmall(o *Object) ([]byte, error) {
+	r, err := s.openRange(o, 0, o.Size)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	data := make([]byte, o.Size)
+	if _, err := io.ReadFull(r, data); err != nil {
+		return nil, err
+	}
+	return data, nil
 }
 
 // Whole is the Range of a whole object.
@@ -283,7 +327,7 @@ func (r *segmentReader) Close() error {
 // DeleteObject removes key; deleting an absent key succeeds, as in S3.
 func (s *Service) DeleteObject(ctx context.Context, bucket, key string) error {
 	var old *Object
-	err := s.db.Update(ctx, func(tx store.Tx) error {
+	err := s.updateObjects(ctx, bucket, func(tx store.Tx) error {
 		if _, err := bucketIn(tx, bucket); err != nil {
 			return err
 		}
@@ -377,7 +421,7 @@ func (s *Service) SetObjectTags(ctx context.Context, bucket, key string, tags ma
 	if err := validateTags(tags, MaxObjectTags); err != nil {
 		return err
 	}
-	return s.db.Update(ctx, func(tx store.Tx) error {
+	return s.updateObjects(ctx, bucket, func(tx store.Tx) error {
 		if _, err := bucketIn(tx, bucket); err != nil {
 			return err
 		}

@@ -40,6 +40,7 @@ type Service struct {
 	// buckets caches bucket records: every request reads its bucket (owner, policy, tags)
 	// before it is authorized, and the hot path reads memory.
 	buckets bucketCache
+	objects objectCache
 }
 
 // Open returns the service over cfg.Dir, after removing the data files that no metadata names

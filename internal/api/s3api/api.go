@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 
 	"rolegate/internal/api/awserr"
 	"rolegate/internal/api/router"
@@ -15,6 +16,8 @@ import (
 type API struct {
 	S3  *s3.Service
 	Log *slog.Logger
+	// buffers recycles the buffers object bodies are copied through.
+	buffers sync.Pool
 }
 
 // request is one S3 request being served.

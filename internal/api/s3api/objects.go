@@ -193,9 +193,31 @@ func (a *API) getObject(q *request) error {
 	q.w.WriteHeader(status)
 	if body != nil {
 		// A failure here is the connection's: the status is already sent.
-		io.Copy(q.w, body)
+		a.copyBody(q.w, body, sp.n)
 	}
 	return nil
+}
+
+// copyBufferSize is the size of the pooled buffers object bodies are copied through.
+const copyBufferSize = 64 << 10
+
+// copyBody writes n bytes of body to w through a pooled buffer: a small object goes out in one
+// write, a large one in buffer-sized writes, and no request allocates a buffer of its own.
+func (a *API) copyBody(w http.ResponseWriter, body io.Reader, n int64) {
+	bp, _ := a.buffers.Get().(*[]byte)
+	if bp == nil {
+		b := make([]byte, copyBufferSize)
+		bp = &b
+	}
+	defer a.buffers.Put(bp)
+	buf := *bp
+	if n <= int64(len(buf)) {
+		m, _ := io.ReadFull(body, buf[:n])
+		w.Write(buf[:m])
+		return
+	}
+	// writerOnly hides the response's ReadFrom, which would copy through a buffer of its own.
+	io.CopyBuffer(struct{ io.Writer }{w}, body, buf)
 }
 
 func (a *API) deleteObject(q *request) error {
