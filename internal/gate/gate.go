@@ -3,6 +3,7 @@ package gate
 import (
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"rolegate/internal/authz"
 	"rolegate/internal/policy"
@@ -29,6 +30,7 @@ type Gate struct {
 	sessions   *boundedMap[string, sessionEntry]
 	requests   sync.Pool // *evaluation
 	allowAll   *policy.Set
+	clock      atomic.Pointer[clockText]
 }
 
 // Cache capacities: compiled policies of this many principals, resource policies and session
@@ -66,7 +68,6 @@ type evaluation struct {
 	req      policy.Request
 	ctx      cond.Context
 	policies authz.Policies
-	buf      []byte
 }
 
 // Authorize asks whether the caller may perform chk and returns nil when it may, or the

@@ -107,9 +107,9 @@ func (g *Gate) fillContext(c *Call, chk *Check, e *evaluation, principalTags []i
 	x := &e.ctx
 	id := c.Identity
 	now := c.Now.UTC()
-	e.buf = now.AppendFormat(e.buf[:0], "2006-01-02T15:04:05Z")
-	x.Set("aws:CurrentTime", string(e.buf))
-	x.Set("aws:EpochTime", strconv.FormatInt(now.Unix(), 10))
+	t := g.clockStrings(now)
+	x.Set("aws:CurrentTime", t.current)
+	x.Set("aws:EpochTime", t.epoch)
 	x.Set("aws:SecureTransport", strconv.FormatBool(c.Secure))
 	if c.SourceIP != "" {
 		x.Set("aws:SourceIp", c.SourceIP)
@@ -199,4 +199,22 @@ func multiValued(name string) bool {
 		return true
 	}
 	return strings.HasSuffix(strings.ToLower(name), ":amr")
+}
+
+// clockText is the request time as aws:CurrentTime and aws:EpochTime carry it.
+type clockText struct {
+	unix            int64
+	current, epoch string
+}
+
+// clockStrings returns the texts of now's second, formatting them once per second rather than
+// once per request.
+func (g *Gate) clockStrings(now time.Time) *clockText {
+	u := now.Unix()
+	if t := g.clock.Load(); t != nil && t.unix == u {
+		return t
+	}
+	t := &clockText{unix: u, current: now.Format("2006-01-02T15:04:05Z"), epoch: strconv.FormatInt(u, 10)}
+	g.clock.Store(t)
+	return t
 }
