@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -57,6 +58,11 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		cfg.KEK = key
+	}
+	if os.Getenv("GOGC") == "" {
+		// The live heap is small (compiled policies and caches), so collecting at 4× it rather
+		// than 2× trades a few megabytes for much less collection work per request.
+		debug.SetGCPercent(400)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -108,4 +109,46 @@ func BenchmarkSessionGetCallerIdentity(b *testing.B) {
 			call()
 		}
 	})
+}
+
+// BenchmarkHandlerAssumeRole measures the server's own work for one signed cross-account
+// AssumeRole, calling its handler directly: no network, no HTTP parsing, no client.
+func BenchmarkHandlerAssumeRole(b *testing.B) {
+	s := testkit.NewServer(b)
+	dev, prod := s.CreateAccount(b, "dev"), s.CreateAccount(b, "prod")
+	alice := s.User(b, dev.Root, "alice", map[string]string{"p": testkit.Allow("arn:aws:iam::"+prod.ID+":role/*", "sts:AssumeRole")})
+	role := s.Role(b, prod.Root, "target", testkit.Trust("arn:aws:iam::"+dev.ID+":root", `"Condition":{"StringEquals":{"sts:ExternalId":"bench-1"}}`), nil)
+	form := url.Values{"Action": {"AssumeRole"}, "Version": {"2011-06-15"}, "RoleArn": {role}, "RoleSessionName": {"bench"}, "ExternalId": {"bench-1"}}
+	benchHandler(b, s, alice, "sts", form)
+}
+
+// BenchmarkHandlerGetCallerIdentity is the server's own work for a signed GetCallerIdentity.
+func BenchmarkHandlerGetCallerIdentity(b *testing.B) {
+	s := testkit.NewServer(b)
+	dev := s.CreateAccount(b, "dev")
+	alice := s.User(b, dev.Root, "alice", nil)
+	benchHandler(b, s, alice, "sts", url.Values{"Action": {"GetCallerIdentity"}, "Version": {"2011-06-15"}})
+}
+
+func benchHandler(b *testing.B, s *testkit.Server, c testkit.Creds, service string, form url.Values) {
+	body := form.Encode()
+	sum := sha256.Sum256([]byte(body))
+	signer := sigv4.Signer{Credentials: sigv4.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey},
+		Region: "us-east-1", Service: service}
+	hdr := http.Header{"Content-Type": {"application/x-www-form-urlencoded; charset=utf-8"}}
+	sr := &sigv4.Request{Method: "POST", Path: "/", Host: "rolegate.test", Header: hdr, ContentLength: int64(len(body))}
+	if err := signer.Sign(sr, s.Clock.Now(), hex.EncodeToString(sum[:])); err != nil {
+		b.Fatal(err)
+	}
+	h := s.Srv.Handler()
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest("POST", "http://rolegate.test/", strings.NewReader(body))
+		req.Header = hdr
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+	}
 }

@@ -109,13 +109,15 @@ func WriteError(w http.ResponseWriter, ns, requestID string, e *awserr.Error) {
 }
 
 func writeXML(w http.ResponseWriter, status int, requestID string, body []byte) {
+	// Keys in canonical form, assigned directly: Set would canonicalize them on every response.
 	h := w.Header()
-	h.Set("Content-Type", "text/xml")
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	h.Set("x-amzn-RequestId", requestID)
+	h["Content-Type"] = []string{"text/xml"}
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	h["X-Amzn-Requestid"] = []string{requestID}
 	w.WriteHeader(status)
 	w.Write(body)
 }
+
 
 // Appender is a result that writes its own XML (the members inside <ActionResult>). The hot
 // operations (GetCallerIdentity, AssumeRole) implement it to skip reflection.

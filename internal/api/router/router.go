@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"rolegate/internal/api/awserr"
@@ -62,6 +63,24 @@ type Router struct {
 	cfg       Config
 	byVersion map[string]*query.Service
 	bodies    sync.Pool // *bytes.Buffer for Query request bodies
+	dates     atomic.Pointer[dateText]
+}
+
+// dateText is a Date header value and the second it names.
+type dateText struct {
+	unix int64
+	text string
+}
+
+// date returns the Date header of now, formatted once per second.
+func (rt *Router) date(now time.Time) string {
+	u := now.Unix()
+	if d := rt.dates.Load(); d != nil && d.unix == u {
+		return d.text
+	}
+	d := &dateText{unix: u, text: now.UTC().Format(http.TimeFormat)}
+	rt.dates.Store(d)
+	return d.text
 }
 
 // New returns the router.
@@ -79,7 +98,7 @@ const HealthPath = "/_rolegate/health"
 func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	requestID := rt.cfg.IDs.RequestID()
 	// Clients estimate their clock skew from Date; it must be the server's clock.
-	w.Header().Set("Date", rt.cfg.Now().UTC().Format(http.TimeFormat))
+	w.Header()["Date"] = []string{rt.date(rt.cfg.Now())}
 	defer func() {
 		if v := recover(); v != nil {
 			rt.cfg.Log.Error("panic serving request", "request_id", requestID, "panic", v)
