@@ -41,7 +41,8 @@ state_summary() { python3 -c 'import json,sys
 s=json.load(sys.stdin)
 print(" ".join(r["type"]+"."+r["name"] for r in s["resources"]), s["outputs"]["release"]["value"])'; }
 
-vars() { echo -var "release=$1" -var "started=$DATA/started-$1" -var "gate=$DATA/gate"; }
+# vars RELEASE GATE: the variables of one apply; its provisioner waits for the file GATE.
+vars() { echo -var "release=$1" -var "started=$DATA/started-$1" -var "gate=$DATA/$2"; }
 
 scenario() {
 	local cli=$1
@@ -75,10 +76,10 @@ scenario() {
 	local a b
 	a=$(workdir a "$external_id")
 	b=$(workdir b "$external_id")
-	touch "$DATA/gate"
+	touch "$DATA/open"
 	ok "$cli tofu init" tofu_in "$a" init -backend-config=backend.hcl
 	has "$cli tofu init configures the s3 backend" 'Successfully configured the backend "s3"' "$LAST"
-	ok "$cli tofu apply" tofu_in "$a" apply -auto-approve $(vars r1)
+	ok "$cli tofu apply" tofu_in "$a" apply -auto-approve $(vars r1 open)
 	has "$cli tofu apply adds the resource" "Apply complete! Resources: 1 added" "$LAST"
 
 	# The state is in infra's bucket; the lock file is gone again.
@@ -89,14 +90,14 @@ scenario() {
 	has "$cli the state bucket belongs to infra" "$BUCKET" "$LAST"
 	ok "$cli tools lists its buckets" $cli $T s3 ls
 	lacks "$cli the state bucket is not in tools" "$BUCKET" "$LAST"
-	ok "$cli tofu plan after apply" tofu_in "$a" plan -detailed-exitcode $(vars r1)
+	ok "$cli tofu plan after apply" tofu_in "$a" plan -detailed-exitcode $(vars r1 open)
 	has "$cli no changes" "No changes." "$LAST"
 
 	# Two applies at once: the first holds the lock (its provisioner waits for the gate file),
-	# the second fails to take it; then both run, in order.
-	rm -f "$DATA/gate"
+	# the second fails to take it; then both run, in order. The second one's gate is open, so
+	# were it wrongly given the lock it would finish at once, not hang.
 	ok "$cli tofu init (second working directory)" tofu_in "$b" init -backend-config=backend.hcl
-	tofu_in "$a" apply -auto-approve $(vars r2) >"$DATA/apply-r2.log" 2>&1 &
+	tofu_in "$a" apply -auto-approve $(vars r2 gate) >"$DATA/apply-r2.log" 2>&1 &
 	local first=$!
 	for _ in $(seq 600); do [[ -e $DATA/started-r2 ]] && break; sleep 0.1; done
 	ok "$cli the first apply is running its provisioner" test -e "$DATA/started-r2"
@@ -105,7 +106,7 @@ scenario() {
 	lock_id=$(json ID <<<"$LAST" 2>/dev/null || true)
 	has "$cli the lock records an apply" '"Operation":"OperationTypeApply"' "$LAST"
 	fails "$cli a second apply cannot take the lock" 'Error acquiring the state lock' \
-		tofu_in "$b" apply -auto-approve -lock-timeout=0s $(vars r3)
+		tofu_in "$b" apply -auto-approve -lock-timeout=0s $(vars r3 open)
 	has "$cli the refusal names the holder's lock" "ID:        $lock_id" "$LAST"
 	has "$cli the refusal is the conditional PUT's" "PreconditionFailed" "$LAST"
 	touch "$DATA/gate"
@@ -113,7 +114,7 @@ scenario() {
 	wait "$first" || status=$?
 	same "$cli the first apply completes" 0 "$status"
 	has "$cli the first apply replaced the resource" "Resources: 1 added, 0 changed, 1 destroyed" "$(cat "$DATA/apply-r2.log")"
-	ok "$cli the second apply, after the first" tofu_in "$b" apply -auto-approve -lock-timeout=0s $(vars r3)
+	ok "$cli the second apply, after the first" tofu_in "$b" apply -auto-approve -lock-timeout=0s $(vars r3 open)
 	has "$cli the second apply replaced the resource" "Resources: 1 added, 0 changed, 1 destroyed" "$LAST"
 	ok "$cli infra reads the state again" $cli $I s3 cp "s3://$BUCKET/network/terraform.tfstate" -
 	same "$cli state holds the second apply's output" "terraform_data.release r3" "$(state_summary <<<"$LAST")"
