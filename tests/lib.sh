@@ -178,8 +178,9 @@ with_keys() {
 	)
 }
 
-# creds_of JSON prints the access key id, secret and session token (empty for a long-term key)
-# of a create-access-key or assume-role answer, tab-separated, for `read -r id secret token`.
+# creds_of reads a create-access-key or assume-role answer (JSON) on stdin and prints its access
+# key id, secret and session token (empty for a long-term key), tab-separated, for
+# `IFS=$'\t' read -r id secret token`.
 creds_of() { python3 -c 'import json,sys
 v=json.load(sys.stdin)
 c=v.get("Credentials") or v["AccessKey"]

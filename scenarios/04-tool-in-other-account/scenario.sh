@@ -36,6 +36,14 @@ workdir() {
 	echo "$dir"
 }
 
+# tofu_calls prints "EventName caller-ARN" for each call OpenTofu made, from the server's audit
+# log (CloudTrail-shaped JSON lines; OpenTofu's user agent names it).
+tofu_calls() { python3 -c 'import json,sys
+for line in open(sys.argv[1]):
+    e=json.loads(line)
+    if "OpenTofu/" in e.get("userAgent",""):
+        print(e["eventName"], e["userIdentity"].get("arn",""))' "$DATA/audit.log"; }
+
 # state_summary reads a state file on stdin and prints its resources and its release output.
 state_summary() { python3 -c 'import json,sys
 s=json.load(sys.stdin)
@@ -79,6 +87,12 @@ scenario() {
 	touch "$DATA/open"
 	ok "$cli tofu init" tofu_in "$a" init -backend-config=backend.hcl
 	has "$cli tofu init configures the s3 backend" 'Successfully configured the backend "s3"' "$LAST"
+	# Credential validation stays on: the backend assumes the role as ci-runner, then checks the
+	# role's credentials with GetCallerIdentity.
+	local calls
+	calls=$(tofu_calls)
+	has "$cli OpenTofu assumed the role as ci-runner" "AssumeRole arn:aws:iam::$tools:user/ci-runner" "$calls"
+	has "$cli OpenTofu validated the role's credentials" "GetCallerIdentity arn:aws:sts::$INFRA:assumed-role/tofu-state/tofu-a" "$calls"
 	ok "$cli tofu apply" tofu_in "$a" apply -auto-approve $(vars r1 open)
 	has "$cli tofu apply adds the resource" "Apply complete! Resources: 1 added" "$LAST"
 
