@@ -19,12 +19,13 @@ rolegate_bin() {
 	export ROLEGATE_BIN
 }
 
-# start_server starts rolegate serve (and its HTTPS proxy) on free ports with a fresh data
-# directory and exports DATA, ENDPOINT, PROXY, CA, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE.
+# start_server [SERVE_ARGS...] starts rolegate serve (and its HTTPS proxy) on free ports with a
+# fresh data directory and exports DATA, ENDPOINT, PROXY, CA, AWS_CONFIG_FILE,
+# AWS_SHARED_CREDENTIALS_FILE. Extra arguments go to serve (e.g. --clock-offset -10m).
 start_server() {
 	rolegate_bin
 	DATA=$(mktemp -d)
-	"$ROLEGATE_BIN" serve --listen 127.0.0.1:0 --proxy 127.0.0.1:0 --data "$DATA" >"$DATA/serve.log" 2>&1 &
+	"$ROLEGATE_BIN" serve --listen 127.0.0.1:0 --proxy 127.0.0.1:0 --data "$DATA" "$@" >"$DATA/serve.log" 2>&1 &
 	SERVER_PID=$!
 	for _ in $(seq 100); do
 		[[ -s "$DATA/endpoint" && -s "$DATA/proxy" ]] && break
@@ -40,6 +41,22 @@ start_server() {
 
 stop_server() {
 	[[ -n "${SERVER_PID:-}" ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
+}
+
+# restart_server [SERVE_ARGS...] stops the server and serves the same data directory again on the
+# same endpoint and proxy addresses, with extra serve arguments (e.g. --clock-offset 6m: a later
+# clock for expiry tests). Sessions, keys and MFA state survive; the clock is whatever ARGS say.
+restart_server() {
+	stop_server
+	"$ROLEGATE_BIN" serve --listen "${ENDPOINT#http://}" --proxy "${PROXY#http://}" --data "$DATA" "$@" >>"$DATA/serve.log" 2>&1 &
+	SERVER_PID=$!
+	for _ in $(seq 100); do
+		curl -fs "$ENDPOINT/_rolegate/health" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	cat "$DATA/serve.log" >&2
+	echo "rolegate did not restart" >&2
+	exit 1
 }
 
 # account NAME creates a member account with a profile NAME and prints its id.
@@ -146,4 +163,113 @@ with_input() {
 	local text=$1
 	shift
 	printf '%s\n' "$text" | "$@"
+}
+
+# with_keys ID SECRET TOKEN CMD... runs CMD (a command or one of the functions here, e.g. aws1)
+# with only these credentials, as exported variables, and no profile files; TOKEN may be empty.
+# The aws CLI v1 finds the endpoint in AWS_ENDPOINT_URL; aws2 passes --endpoint-url itself.
+with_keys() {
+	(
+		export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_ENDPOINT_URL="$ENDPOINT"
+		export AWS_ACCESS_KEY_ID=$1 AWS_SECRET_ACCESS_KEY=$2 AWS_SESSION_TOKEN=$3
+		[[ -n $3 ]] || unset AWS_SESSION_TOKEN
+		shift 3
+		"$@"
+	)
+}
+
+# creds_of reads a create-access-key or assume-role answer (JSON) on stdin and prints its access
+# key id, secret and session token (empty for a long-term key), tab-separated, for
+# `IFS=$'\t' read -r id secret token`.
+creds_of() { python3 -c 'import json,sys
+v=json.load(sys.stdin)
+c=v.get("Credentials") or v["AccessKey"]
+print(c["AccessKeyId"], c["SecretAccessKey"], c.get("SessionToken",""), sep="\t")'; }
+
+# render FILE KEY=VALUE... writes a copy of FILE with every {{KEY}} replaced by VALUE into
+# $DATA/rendered and prints its path (for file:// arguments). A placeholder left unfilled is an
+# error, so a template and its caller cannot drift apart silently.
+render() {
+	local src=$1
+	shift
+	mkdir -p "$DATA/rendered"
+	local dst
+	dst=$(mktemp "$DATA/rendered/XXXXXX-$(basename "$src")")
+	python3 - "$src" "$dst" "$@" <<'PY'
+import re, sys
+src, dst, pairs = sys.argv[1], sys.argv[2], sys.argv[3:]
+text = open(src).read()
+for pair in pairs:
+    key, _, value = pair.partition("=")
+    text = text.replace("{{" + key + "}}", value)
+left = re.findall(r"\{\{[A-Za-z0-9_]+\}\}", text)
+if left:
+    sys.exit("render: %s: unfilled %s" % (src, ", ".join(sorted(set(left)))))
+open(dst, "w").write(text)
+PY
+	echo "$dst"
+}
+
+# matches DESCRIPTION REGEX TEXT fails the test unless TEXT matches the extended REGEX.
+matches() {
+	if [[ "$3" =~ $2 ]]; then
+		PASSED=$((PASSED + 1))
+	else
+		FAILED=$((FAILED + 1))
+		echo "FAIL: $1: /$2/ does not match:" >&2
+		echo "$3" | sed 's/^/    /' >&2
+	fi
+}
+
+# lacks DESCRIPTION NEEDLE HAYSTACK fails the test if HAYSTACK contains NEEDLE.
+lacks() {
+	if [[ "$3" != *"$2"* ]]; then
+		PASSED=$((PASSED + 1))
+	else
+		FAILED=$((FAILED + 1))
+		echo "FAIL: $1: '$2' found in:" >&2
+		echo "$3" | sed 's/^/    /' >&2
+	fi
+}
+
+# fails DESCRIPTION PATTERN CMD... runs CMD and fails the test unless CMD fails and its output
+# matches the extended regular expression PATTERN (for tools whose errors are not the aws CLI's
+# "(Code)" form, e.g. OpenTofu). The output is left in LAST.
+fails() {
+	local what=$1 pattern=$2
+	shift 2
+	local out
+	if out=$("$@" 2>&1); then
+		FAILED=$((FAILED + 1))
+		echo "FAIL: $what: expected a failure matching /$pattern/, but it succeeded:" >&2
+		echo "$out" | sed 's/^/    /' >&2
+	elif grep -Eq -- "$pattern" <<<"$out"; then
+		PASSED=$((PASSED + 1))
+	else
+		FAILED=$((FAILED + 1))
+		echo "FAIL: $what: expected a failure matching /$pattern/, got:" >&2
+		echo "$out" | sed 's/^/    /' >&2
+	fi
+	LAST=$out
+}
+
+# checks DESCRIPTION CMD... runs a program that prints one "ok ..." or "FAIL ..." line per check
+# of its own (e.g. a boto3 script) and adds them to the counts. A program that exits non-zero
+# without printing a FAIL line (a crash) counts as one failure, shown with its output.
+checks() {
+	local what=$1
+	shift
+	local out status=0 n
+	out=$("$@" 2>&1) || status=$?
+	n=$(grep -c '^ok ' <<<"$out" || true)
+	PASSED=$((PASSED + n))
+	n=$(grep -c '^FAIL' <<<"$out" || true)
+	FAILED=$((FAILED + n))
+	if ((n)); then
+		grep '^FAIL' <<<"$out" | sed "s/^FAIL/FAIL: $what:/" >&2
+	elif ((status)); then
+		FAILED=$((FAILED + 1))
+		echo "FAIL: $what: exited with status $status:" >&2
+		echo "$out" | sed 's/^/    /' >&2
+	fi
 }
