@@ -175,14 +175,9 @@ creds=$(aws1 --profile carolv1 sts assume-role --role-arn "$(aws1 --profile prod
 sid=$(json Credentials.AccessKeyId <<<"$creds")
 ssec=$(json Credentials.SecretAccessKey <<<"$creds")
 stok=$(json Credentials.SessionToken <<<"$creds")
-stop_server
-"$ROLEGATE_BIN" serve --listen "${ENDPOINT#http://}" --data "$DATA" --clock-offset 16m >>"$DATA/serve.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 50); do curl -s "$ENDPOINT/_rolegate/health" >/dev/null && break; sleep 0.1; done
+restart_server --clock-offset 16m
 for cli in aws1 aws2; do
-	refused "$cli expired session credentials" ExpiredToken \
-		env AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_ACCESS_KEY_ID=$sid AWS_SECRET_ACCESS_KEY=$ssec AWS_SESSION_TOKEN=$stok \
-		"$(command -v aws)" --endpoint-url "$ENDPOINT" iam list-roles
+	refused "$cli expired session credentials" ExpiredToken with_keys "$sid" "$ssec" "$stok" $cli iam list-roles
 	refused "$cli clock skewed by 16 minutes" SignatureDoesNotMatch $cli --profile prodv1 iam list-roles
 done
 
