@@ -94,7 +94,6 @@ type Server struct {
 	s3      *s3.Service
 	revoked *revocations
 	query   map[string]*query.Service
-	sts     *sts.Service
 	ec2     *ec2Runtime
 }
 
@@ -156,8 +155,7 @@ func (s *Server) buildRouter() http.Handler {
 	keys := sigv4.NewKeyCache(4096)
 	auth := authn.New(authn.Config{Directory: s.iam, Ring: s.ring.Load, Keys: keys, Revoked: s.revoked.has})
 	g := gate.New(gate.Config{Directory: s.iam, OrgID: s.orgID, Encode: s.encodeMessage})
-	s.sts = sts.New(sts.Config{Ring: s.ring.Load, Rand: s.cfg.Rand})
-	stsSvc := s.sts
+	stsSvc := sts.New(sts.Config{Ring: s.ring.Load, Rand: s.cfg.Rand})
 	iamAPI := &iamapi.API{IAM: s.iam, Org: s.org}
 	stsAPI := &stsapi.API{IAM: s.iam, STS: stsSvc, CheckPolicy: checkSessionPolicy, VerifyMFA: s.verifyMFA,
 		Decode: s.decodeMessage, AccessKeyAccount: s.accessKeyAccount,

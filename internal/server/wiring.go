@@ -65,9 +65,9 @@ func (s *Server) verifyMFA(ctx context.Context, caller *authn.Identity, serial, 
 }
 
 // accessKeyAccount answers GetAccessKeyInfo: the account of a long-term key from the store, of a
-// temporary key from the record of keys this server issued (the key id alone does not carry it).
+// temporary key from the key ID itself, which names it.
 func (s *Server) accessKeyAccount(ctx context.Context, id string) (string, error) {
-	if acct, ok := s.sts.AccountOfKey(id); ok {
+	if acct, ok := token.AccountOfAccessKeyID(id); ok {
 		return acct, nil
 	}
 	if strings.HasPrefix(id, "AKIA") {

@@ -9,7 +9,6 @@ import (
 	"io"
 	"math"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 
@@ -40,30 +39,6 @@ type Config struct {
 // Service issues temporary credentials. It is safe for concurrent use.
 type Service struct {
 	cfg Config
-	// issued remembers which account recent temporary access keys belong to, for
-	// GetAccessKeyInfo (the key id alone does not carry it).
-	mu     sync.Mutex
-	issued map[string]string
-}
-
-// issuedMemory bounds how many temporary access keys Service remembers.
-const issuedMemory = 200_000
-
-// AccountOfKey returns the account of a temporary access key this server issued recently.
-func (s *Service) AccountOfKey(id string) (string, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	acct, ok := s.issued[id]
-	return acct, ok
-}
-
-func (s *Service) remember(id, account string) {
-	s.mu.Lock()
-	if s.issued == nil || len(s.issued) >= issuedMemory {
-		s.issued = make(map[string]string)
-	}
-	s.issued[id] = account
-	s.mu.Unlock()
 }
 
 // New returns the STS service.
@@ -189,7 +164,6 @@ func (s *Service) seal(sess token.Session, tagged bool) (*Issued, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.remember(creds.AccessKeyID, sess.Account)
 	out := &Issued{Credentials: creds, Session: &sess, PackedPolicySize: -1}
 	if sess.Policy != "" || len(sess.PolicyARNs) > 0 || tagged {
 		out.PackedPolicySize = packed

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -112,7 +113,16 @@ func (r *KeyRing) Seal(s Session, rand io.Reader) (Credentials, error) {
 	if _, err := io.ReadFull(rand, random[:]); err != nil {
 		return Credentials{}, fmt.Errorf("token: reading random: %w", err)
 	}
-	akid := akidPrefix + base32.StdEncoding.EncodeToString(random[:akidRandLen])
+	// AWS: access key IDs name their account, so GetAccessKeyInfo answers from the ID alone. The
+	// first five bytes carry the 12-digit account number (under 2^40), the rest is random.
+	acct, err := strconv.ParseUint(s.Account, 10, 64)
+	if err != nil || acct >= 1<<40 {
+		return Credentials{}, errBadSession
+	}
+	var idBytes [akidRandLen]byte
+	idBytes[0], idBytes[1], idBytes[2], idBytes[3], idBytes[4] = byte(acct>>32), byte(acct>>24), byte(acct>>16), byte(acct>>8), byte(acct)
+	copy(idBytes[5:], random[5:akidRandLen])
+	akid := akidPrefix + base32.StdEncoding.EncodeToString(idBytes[:])
 
 	raw := make([]byte, headerLen, headerLen+len(plain)+tagLen)
 	raw[0] = tokenVersion
@@ -194,6 +204,23 @@ func additionalData(buf *[headerLen + akidLen]byte, header []byte, akid string) 
 	n := copy(buf[:], header)
 	n += copy(buf[n:], akid)
 	return buf[:n]
+}
+
+// AccountOfAccessKeyID returns the account a temporary access key ID issued by Seal belongs to.
+// It reads the ID only: it says nothing about whether the key is valid.
+func AccountOfAccessKeyID(id string) (string, bool) {
+	if !validAccessKeyID(id) {
+		return "", false
+	}
+	b, err := base32.StdEncoding.DecodeString(id[len(akidPrefix):])
+	if err != nil || len(b) != akidRandLen {
+		return "", false
+	}
+	acct := uint64(b[0])<<32 | uint64(b[1])<<24 | uint64(b[2])<<16 | uint64(b[3])<<8 | uint64(b[4])
+	if acct > 999_999_999_999 {
+		return "", false
+	}
+	return fmt.Sprintf("%012d", acct), true
 }
 
 // validAccessKeyID reports whether id has the shape Seal issues. Checking it first keeps

@@ -1,6 +1,7 @@
 package token_test
 
 import (
+	"crypto/rand"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -404,4 +405,28 @@ func FuzzOpen(f *testing.F) {
 			t.Fatalf("forged token opened as %s", s.ARN)
 		}
 	})
+}
+
+func TestAccessKeyIDNamesItsAccount(t *testing.T) {
+	ring, err := token.NewKeyRing(rand.Reader, time.Unix(1700000000, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, acct := range []string{"000000000001", "111122223333", "999999999999"} {
+		now := time.Unix(1700000000, 0)
+		s := token.Session{Kind: token.KindFederatedUser, Account: acct, ARN: "arn:aws:sts::" + acct + ":federated-user/u",
+			UserARN: "arn:aws:iam::" + acct + ":user/u", UserID: "AIDAX", Name: "u", Issued: now, Expires: now.Add(time.Hour)}
+		c, err := ring.Seal(s, rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, ok := token.AccountOfAccessKeyID(c.AccessKeyID); !ok || got != acct {
+			t.Errorf("AccountOfAccessKeyID(%s) = %q, %v; want %s", c.AccessKeyID, got, ok, acct)
+		}
+	}
+	for _, bad := range []string{"", "AKIAAAAAAAAAAAAAAAAA", "ASIA!!!!!!!!!!!!!!!!", "ASIA7777777777777777"} {
+		if got, ok := token.AccountOfAccessKeyID(bad); ok {
+			t.Errorf("AccountOfAccessKeyID(%q) = %q; want no account", bad, got)
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"rolegate/internal/api/query"
+	"rolegate/internal/audit"
 )
 
 // callerIdentityResult is GetCallerIdentity's result.
@@ -50,4 +51,38 @@ func (r assumeRoleResult) AppendXML(b []byte) []byte {
 		b = append(b, "</PackedPolicySize>"...)
 	}
 	return b
+}
+
+// AppendAuditJSON writes the audit record's responseElements: the result without its secrets
+// (the secret access key and the session token); a test keeps it equal to the reflective
+// encoder's output.
+func (r assumeRoleResult) AppendAuditJSON(b []byte) []byte {
+	field := func(b []byte, first bool, name, v string) []byte {
+		if !first {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = append(b, name...)
+		b = append(b, `":`...)
+		return audit.AppendString(b, v)
+	}
+	b = append(b, '{')
+	first := true
+	for _, f := range [...]struct{ name, v string }{{"subjectFromWebIdentityToken", r.SubjectFromWebIdentityToken},
+		{"audience", r.Audience}, {"provider", r.Provider}, {"sourceIdentity", r.SourceIdentity}} {
+		b = field(b, first, f.name, f.v)
+		first = false
+	}
+	b = append(b, `,"assumedRoleUser":{`...)
+	b = field(b, true, "arn", r.AssumedRoleUser.Arn)
+	b = field(b, false, "assumedRoleId", r.AssumedRoleUser.AssumedRoleId)
+	b = append(b, `},"credentials":{`...)
+	b = field(b, true, "accessKeyId", r.Credentials.AccessKeyId)
+	b = field(b, false, "expiration", r.Credentials.Expiration.UTC().Format(time.RFC3339))
+	b = append(b, '}')
+	if r.PackedPolicySize != nil {
+		b = append(b, `,"packedPolicySize":`...)
+		b = strconv.AppendInt(b, int64(*r.PackedPolicySize), 10)
+	}
+	return append(b, '}')
 }

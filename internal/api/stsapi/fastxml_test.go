@@ -4,6 +4,8 @@ import (
 	"encoding/xml"
 	"strings"
 	"testing"
+
+	"rolegate/internal/audit"
 	"time"
 )
 
@@ -29,6 +31,26 @@ func TestHandWrittenXMLMatchesEncodingXML(t *testing.T) {
 		inner = inner[strings.IndexByte(inner, '>')+1 : strings.LastIndexByte(inner, '<')]
 		if got := string(c.AppendXML(nil)); got != inner {
 			t.Errorf("AppendXML\n got %s\nwant %s", got, inner)
+		}
+	}
+}
+
+// TestHandWrittenAuditJSONMatchesTheEncoder keeps AssumeRole's audit record equal to what the
+// audit log's reflective encoder writes, secrets left out.
+func TestHandWrittenAuditJSONMatchesTheEncoder(t *testing.T) {
+	size := 7
+	for _, r := range []assumeRoleResult{
+		{AssumedRoleUser: assumedRoleUserXML{"arn:a", "AROA:x"}, Credentials: credentialsXML{"ASIA", "se/cr+et", "tok", time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}},
+		{SubjectFromWebIdentityToken: "sub<", Audience: "aud", Provider: "https://iss", SourceIdentity: "alice", PackedPolicySize: &size,
+			AssumedRoleUser: assumedRoleUserXML{"arn:a", "AROA:x"}, Credentials: credentialsXML{"ASIA", "se/cr+et", "tok", time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}},
+	} {
+		want := string(audit.Reflective(r))
+		got := string(r.AppendAuditJSON(nil))
+		if got != want {
+			t.Errorf("AppendAuditJSON\n got %s\nwant %s", got, want)
+		}
+		if strings.Contains(got, r.Credentials.SecretAccessKey) || strings.Contains(got, `"tok"`) {
+			t.Errorf("secret in %s", got)
 		}
 	}
 }
