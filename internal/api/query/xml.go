@@ -111,9 +111,10 @@ func WriteError(w http.ResponseWriter, ns, requestID string, e *awserr.Error) {
 func writeXML(w http.ResponseWriter, status int, requestID string, body []byte) {
 	// Keys in canonical form, assigned directly: Set would canonicalize them on every response.
 	h := w.Header()
-	h["Content-Type"] = []string{"text/xml"}
-	h["Content-Length"] = []string{strconv.Itoa(len(body))}
-	h["X-Amzn-Requestid"] = []string{requestID}
+	vals := []string{"text/xml", strconv.Itoa(len(body)), requestID}
+	h["Content-Type"] = vals[0:1:1]
+	h["Content-Length"] = vals[1:2:2]
+	h["X-Amzn-Requestid"] = vals[2:3:3]
 	w.WriteHeader(status)
 	w.Write(body)
 }

@@ -118,17 +118,20 @@ func (a *API) assumeRole(c *gate.Call, p query.Params) (gate.Check, query.Work, 
 	if err != nil {
 		return chk, nil, err
 	}
-	chk.Keys = append(chk.Keys, gate.Key{Name: "sts:RoleSessionName", Values: []string{name}})
+	// One backing array for the keys and their single values: this runs on every AssumeRole.
+	vals := []string{name, externalID, sourceIdentity, "true", "0"}
+	chk.Keys = make([]gate.Key, 0, 5+len(sp.tags)+2)
+	chk.Keys = append(chk.Keys, gate.Key{Name: "sts:RoleSessionName", Values: vals[0:1:1]})
 	if hasExternal {
-		chk.Keys = append(chk.Keys, gate.Key{Name: "sts:ExternalId", Values: []string{externalID}})
+		chk.Keys = append(chk.Keys, gate.Key{Name: "sts:ExternalId", Values: vals[1:2:2]})
 	}
 	if hasSource {
-		chk.Keys = append(chk.Keys, gate.Key{Name: "sts:SourceIdentity", Values: []string{sourceIdentity}})
+		chk.Keys = append(chk.Keys, gate.Key{Name: "sts:SourceIdentity", Values: vals[2:3:3]})
 	}
 	mfa := hasSerial && hasCode
 	if mfa {
-		chk.Keys = append(chk.Keys, gate.Key{Name: "aws:MultiFactorAuthPresent", Values: []string{"true"}},
-			gate.Key{Name: "aws:MultiFactorAuthAge", Values: []string{"0"}})
+		chk.Keys = append(chk.Keys, gate.Key{Name: "aws:MultiFactorAuthPresent", Values: vals[3:4:4]},
+			gate.Key{Name: "aws:MultiFactorAuthAge", Values: vals[4:5:5]})
 	}
 	chk.Keys = append(chk.Keys, sp.tagKeys()...)
 	return chk, func() (any, error) {
