@@ -33,6 +33,9 @@ type Call struct {
 	// Failed is the error answered to the client by protocols that render it themselves (S3),
 	// for the audit record.
 	Failed *awserr.Error
+	// AuditParams is the audit record's requestParameters for protocols whose parameters are not
+	// a form (S3), or nil.
+	AuditParams any
 }
 
 // Key is one request-specific condition key and its values.

@@ -203,7 +203,7 @@ func multiValued(name string) bool {
 
 // clockText is the request time as aws:CurrentTime and aws:EpochTime carry it.
 type clockText struct {
-	unix            int64
+	unix           int64
 	current, epoch string
 }
 

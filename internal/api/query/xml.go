@@ -119,7 +119,6 @@ func writeXML(w http.ResponseWriter, status int, requestID string, body []byte) 
 	w.Write(body)
 }
 
-
 // Appender is a result that writes its own XML (the members inside <ActionResult>). The hot
 // operations (GetCallerIdentity, AssumeRole) implement it to skip reflection.
 type Appender interface {

@@ -3,7 +3,6 @@ package router
 import (
 	"errors"
 	"net/http"
-	"strings"
 
 	"rolegate/internal/authn"
 	"rolegate/internal/sigv4"
@@ -41,32 +40,13 @@ func (rt *Router) serveS3(w http.ResponseWriter, r *http.Request, requestID stri
 	}
 	e := auditEvent(c, r.Method == http.MethodGet || r.Method == http.MethodHead)
 	e.EventType = "AwsApiCall"
-	e.RequestParameters = s3Params(r)
+	e.RequestParameters = c.AuditParams
 	if f := c.Failed; f != nil {
 		e.ErrorCode, e.ErrorMessage = string(f.Code), f.Message
 	}
 	if rt.cfg.Audit != nil {
 		rt.cfg.Audit.Record(e)
 	}
-}
-
-// s3Params is the requestParameters of an S3 event: the bucket, key and query parameters.
-func s3Params(r *http.Request) map[string]any {
-	p := map[string]any{"Host": r.Host}
-	for k, v := range r.URL.Query() {
-		if strings.HasPrefix(strings.ToLower(k), "x-amz-") {
-			continue // presigned-URL signing parameters: a signature replays within its window
-		}
-		if len(v) == 1 {
-			p[k] = v[0]
-		} else {
-			p[k] = v
-		}
-	}
-	if r.URL.Path != "/" {
-		p["path"] = r.URL.Path
-	}
-	return p
 }
 
 // IsAuthFailure reports whether err is a failure to authenticate rather than an internal error.

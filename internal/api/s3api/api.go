@@ -8,6 +8,7 @@ import (
 
 	"rolegate/internal/api/awserr"
 	"rolegate/internal/api/router"
+	"rolegate/internal/audit"
 	"rolegate/internal/gate"
 	"rolegate/internal/s3"
 )
@@ -58,6 +59,7 @@ func (a *API) ServeS3(w http.ResponseWriter, r *http.Request, c *gate.Call, in *
 		return
 	}
 	c.Operation = q.op.name
+	c.AuditParams = auditParams{bucket: q.bucket, key: q.key, host: r.Host}
 	if err := a.authorize(q); err != nil {
 		a.fail(q, err)
 		return
@@ -91,4 +93,27 @@ func address(r *http.Request, hostBucket string) (bucket, key string) {
 // hostID is the x-amz-id-2 value: an opaque token derived from the request id.
 func hostID(requestID string) string {
 	return strings.ReplaceAll(requestID, "-", "") + "rolegate"
+}
+
+// auditParams is the requestParameters of an S3 call's audit record, as CloudTrail writes them.
+type auditParams struct{ bucket, key, host string }
+
+// AppendAuditJSON writes {"bucketName":…,"key":…,"Host":…}, leaving out what is empty.
+func (p auditParams) AppendAuditJSON(b []byte) []byte {
+	b = append(b, '{')
+	sep := false
+	for _, f := range [...]struct{ name, v string }{{"bucketName", p.bucket}, {"key", p.key}, {"Host", p.host}} {
+		if f.v == "" {
+			continue
+		}
+		if sep {
+			b = append(b, ',')
+		}
+		sep = true
+		b = append(b, '"')
+		b = append(b, f.name...)
+		b = append(b, `":`...)
+		b = audit.AppendString(b, f.v)
+	}
+	return append(b, '}')
 }
