@@ -279,3 +279,24 @@ func boundary(arn string) *boundaryXML {
 
 // ctx returns the request context.
 func ctx(c *gate.Call) context.Context { return c.Ctx }
+
+// described completes chk with what the entity load finds adds to it (its ARN with its path, its
+// tags); an entity that does not exist leaves chk as built, since AWS authorizes before it looks.
+func described[T any](chk gate.Check, load func() (*T, error), describe func(*gate.Check, *T)) (gate.Check, error) {
+	v, err := load()
+	switch {
+	case err == nil:
+		describe(&chk, v)
+	case !iam.IsNoSuchEntity(err):
+		return chk, err
+	}
+	return chk, nil
+}
+
+// boundaryKey adds iam:PermissionsBoundary for the actions AWS documents it on, when the entity
+// has a boundary.
+func boundaryKey(chk *gate.Check, action, boundary string) {
+	if boundary != "" && boundaryKeyed(action) {
+		chk.Keys = append(chk.Keys, gate.Key{Name: "iam:PermissionsBoundary", Values: []string{boundary}})
+	}
+}

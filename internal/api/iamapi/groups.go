@@ -23,15 +23,9 @@ func groupOut(g *iam.Group) groupXML {
 // groupCheck names a group resource for action: the group's real ARN (with its path) when it
 // exists, else the ARN its name would have at the root path. Groups carry no tags.
 func (a *API) groupCheck(c *gate.Call, action, groupName string) (gate.Check, error) {
-	chk := gate.Check{Action: action, Resource: arn(c, "group/"+groupName)}
-	g, err := a.IAM.Group(ctx(c), c.Account(), groupName)
-	switch {
-	case err == nil:
-		chk.Resource = g.ARN()
-	case !iam.IsNoSuchEntity(err):
-		return chk, err
-	}
-	return chk, nil
+	return described(gate.Check{Action: action, Resource: arn(c, "group/"+groupName)},
+		func() (*iam.Group, error) { return a.IAM.Group(ctx(c), c.Account(), groupName) },
+		func(chk *gate.Check, g *iam.Group) { chk.Resource = g.ARN() })
 }
 
 func (a *API) groupOps() []query.Op {

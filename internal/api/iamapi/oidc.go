@@ -23,15 +23,9 @@ func (a *API) oidcCheck(c *gate.Call, action, providerARN string) (gate.Check, e
 	if _, _, ok := iam.ParseOIDCProviderARN(providerARN); !ok {
 		return gate.Check{}, awserr.Newf(awserr.InvalidInput, "ARN %s is not valid.", providerARN)
 	}
-	chk := gate.Check{Action: action, Resource: providerARN, ResourceAccount: foreignAccount(c, providerARN)}
-	op, err := a.IAM.OIDCProvider(ctx(c), providerARN)
-	switch {
-	case err == nil:
-		chk.ResourceTags = tagMap(op.Tags)
-	case !iam.IsNoSuchEntity(err):
-		return chk, err
-	}
-	return chk, nil
+	return described(gate.Check{Action: action, Resource: providerARN, ResourceAccount: foreignAccount(c, providerARN)},
+		func() (*iam.OIDCProvider, error) { return a.IAM.OIDCProvider(ctx(c), providerARN) },
+		func(chk *gate.Check, op *iam.OIDCProvider) { chk.ResourceTags = tagMap(op.Tags) })
 }
 
 // ownProvider loads a provider of the caller's account.

@@ -89,15 +89,9 @@ func (a *API) policyCheck(c *gate.Call, action, policyARN string) (gate.Check, e
 	if err := checkPolicyARN(policyARN); err != nil {
 		return gate.Check{}, err
 	}
-	chk := gate.Check{Action: action, Resource: policyARN, ResourceAccount: foreignAccount(c, policyARN)}
-	mp, err := a.IAM.Policy(ctx(c), policyARN)
-	switch {
-	case err == nil:
-		chk.ResourceTags = tagMap(mp.Tags)
-	case !iam.IsNoSuchEntity(err):
-		return chk, err
-	}
-	return chk, nil
+	return described(gate.Check{Action: action, Resource: policyARN, ResourceAccount: foreignAccount(c, policyARN)},
+		func() (*iam.ManagedPolicy, error) { return a.IAM.Policy(ctx(c), policyARN) },
+		func(chk *gate.Check, mp *iam.ManagedPolicy) { chk.ResourceTags = tagMap(mp.Tags) })
 }
 
 // visiblePolicy loads a policy the caller's account may read: its own or an AWS managed one.

@@ -37,15 +37,14 @@ func profileOut(ip *iam.InstanceProfile, roles []*iam.Role, full bool) profileXM
 // profileCheck names an instance profile for action: its real ARN (with its path) and tags when
 // it exists, else the ARN its name would have at the root path.
 func (a *API) profileCheck(c *gate.Call, action, profileName string) (gate.Check, error) {
-	chk := gate.Check{Action: action, Resource: arn(c, "instance-profile/"+profileName)}
-	ip, _, err := a.IAM.InstanceProfile(ctx(c), c.Account(), profileName)
-	switch {
-	case err == nil:
-		chk.Resource, chk.ResourceTags = ip.ARN(), tagMap(ip.Tags)
-	case !iam.IsNoSuchEntity(err):
-		return chk, err
-	}
-	return chk, nil
+	return described(gate.Check{Action: action, Resource: arn(c, "instance-profile/"+profileName)},
+		func() (*iam.InstanceProfile, error) {
+			ip, _, err := a.IAM.InstanceProfile(ctx(c), c.Account(), profileName)
+			return ip, err
+		},
+		func(chk *gate.Check, ip *iam.InstanceProfile) {
+			chk.Resource, chk.ResourceTags = ip.ARN(), tagMap(ip.Tags)
+		})
 }
 
 func profileName(ck *query.Check, p query.Params) string {

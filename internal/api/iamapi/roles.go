@@ -49,18 +49,12 @@ func roleOut(r *iam.Role, full bool) roleXML {
 // roleCheck names a role resource for action: the role's real ARN (with its path) and tags when
 // it exists, else the ARN its name would have at the root path.
 func (a *API) roleCheck(c *gate.Call, action, roleName string) (gate.Check, error) {
-	chk := gate.Check{Action: action, Resource: arn(c, "role/"+roleName)}
-	r, err := a.IAM.Role(ctx(c), c.Account(), roleName)
-	switch {
-	case err == nil:
-		chk.Resource, chk.ResourceTags = r.ARN(), tagMap(r.Tags)
-		if r.Boundary != "" && boundaryKeyed(action) {
-			chk.Keys = append(chk.Keys, gate.Key{Name: "iam:PermissionsBoundary", Values: []string{r.Boundary}})
-		}
-	case !iam.IsNoSuchEntity(err):
-		return chk, err
-	}
-	return chk, nil
+	return described(gate.Check{Action: action, Resource: arn(c, "role/"+roleName)},
+		func() (*iam.Role, error) { return a.IAM.Role(ctx(c), c.Account(), roleName) },
+		func(chk *gate.Check, r *iam.Role) {
+			chk.Resource, chk.ResourceTags = r.ARN(), tagMap(r.Tags)
+			boundaryKey(chk, action, r.Boundary)
+		})
 }
 
 func (a *API) roleOps() []query.Op {

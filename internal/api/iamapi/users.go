@@ -37,18 +37,12 @@ func userOut(u *iam.User, full bool) userXML {
 // userCheck names a user resource for action: the user's real ARN (with its path) and tags when
 // it exists, else the ARN its name would have at the root path.
 func (a *API) userCheck(c *gate.Call, action, userName string) (gate.Check, error) {
-	chk := gate.Check{Action: action, Resource: arn(c, "user/"+userName)}
-	u, err := a.IAM.User(ctx(c), c.Account(), userName)
-	switch {
-	case err == nil:
-		chk.Resource, chk.ResourceTags = u.ARN(), tagMap(u.Tags)
-		if u.Boundary != "" && boundaryKeyed(action) {
-			chk.Keys = append(chk.Keys, gate.Key{Name: "iam:PermissionsBoundary", Values: []string{u.Boundary}})
-		}
-	case !iam.IsNoSuchEntity(err):
-		return chk, err
-	}
-	return chk, nil
+	return described(gate.Check{Action: action, Resource: arn(c, "user/"+userName)},
+		func() (*iam.User, error) { return a.IAM.User(ctx(c), c.Account(), userName) },
+		func(chk *gate.Check, u *iam.User) {
+			chk.Resource, chk.ResourceTags = u.ARN(), tagMap(u.Tags)
+			boundaryKey(chk, action, u.Boundary)
+		})
 }
 
 // callerUser returns the user an operation with an optional UserName applies to: the named user,
