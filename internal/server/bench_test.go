@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -22,20 +21,9 @@ import (
 // signedPost returns a function that sends one signed Query POST to the server and fails the
 // benchmark unless the answer is 200.
 func signedPost(b *testing.B, s *testkit.Server, c testkit.Creds, service string, form url.Values) func() {
-	body := form.Encode()
 	u, _ := url.Parse(s.URL)
-	sum := sha256.Sum256([]byte(body))
-	hash := hex.EncodeToString(sum[:])
-	signer := sigv4.Signer{Credentials: sigv4.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken},
-		Region: "us-east-1", Service: service, Keys: sigv4.NewKeyCache(64)}
+	body, hdr := signForm(b, s, c, service, form, u.Host)
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
-	// A signature stays valid for 15 minutes, so one signed request is replayed, as the load
-	// generator does.
-	hdr := http.Header{"Content-Type": {"application/x-www-form-urlencoded; charset=utf-8"}}
-	sr := &sigv4.Request{Method: "POST", Path: "/", Host: u.Host, Header: hdr, ContentLength: int64(len(body))}
-	if err := signer.Sign(sr, time.Now(), hash); err != nil {
-		b.Fatal(err)
-	}
 	return func() {
 		req, _ := http.NewRequest("POST", s.URL+"/", strings.NewReader(body))
 		req.Header = hdr.Clone()
@@ -131,15 +119,7 @@ func BenchmarkHandlerGetCallerIdentity(b *testing.B) {
 }
 
 func benchHandler(b *testing.B, s *testkit.Server, c testkit.Creds, service string, form url.Values) {
-	body := form.Encode()
-	sum := sha256.Sum256([]byte(body))
-	signer := sigv4.Signer{Credentials: sigv4.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey},
-		Region: "us-east-1", Service: service}
-	hdr := http.Header{"Content-Type": {"application/x-www-form-urlencoded; charset=utf-8"}}
-	sr := &sigv4.Request{Method: "POST", Path: "/", Host: "rolegate.test", Header: hdr, ContentLength: int64(len(body))}
-	if err := signer.Sign(sr, s.Clock.Now(), hex.EncodeToString(sum[:])); err != nil {
-		b.Fatal(err)
-	}
+	body, hdr := signForm(b, s, c, service, form, "rolegate.test")
 	h := s.Srv.Handler()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -151,4 +131,19 @@ func benchHandler(b *testing.B, s *testkit.Server, c testkit.Creds, service stri
 			b.Fatalf("status %d: %s", rec.Code, rec.Body)
 		}
 	}
+}
+
+// signForm signs a Query POST of form for host once: a signature stays valid for 15 minutes, so
+// the benchmarks replay one signed request, as the load generator does.
+func signForm(b *testing.B, s *testkit.Server, c testkit.Creds, service string, form url.Values, host string) (string, http.Header) {
+	body := form.Encode()
+	sum := sha256.Sum256([]byte(body))
+	signer := sigv4.Signer{Credentials: sigv4.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken},
+		Region: "us-east-1", Service: service}
+	hdr := http.Header{"Content-Type": {"application/x-www-form-urlencoded; charset=utf-8"}}
+	sr := &sigv4.Request{Method: "POST", Path: "/", Host: host, Header: hdr, ContentLength: int64(len(body))}
+	if err := signer.Sign(sr, s.Clock.Now(), hex.EncodeToString(sum[:])); err != nil {
+		b.Fatal(err)
+	}
+	return body, hdr
 }
