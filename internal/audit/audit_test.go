@@ -3,9 +3,11 @@ package audit
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -90,4 +92,34 @@ func nonEmpty(s string) any {
 		return nil
 	}
 	return s
+}
+
+func TestConcurrentRecordsAreAllWritten(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "audit.log")
+	l, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const writers, each = 8, 3 * batchSize / 2 // enough to fill batches and block writers
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				l.Record(&Event{EventName: "E", RequestID: fmt.Sprintf("%d-%d", w, i)})
+			}
+		}()
+	}
+	wg.Wait()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(raw, []byte("\n")); n != writers*each {
+		t.Fatalf("%d events written, want %d", n, writers*each)
+	}
 }

@@ -10,18 +10,29 @@ import (
 )
 
 // Log writes events to a JSON Lines file. It is safe for concurrent use.
+//
+// Recording appends to a batch under a lock; one writer goroutine takes the batch every
+// flushDelay (or as soon as it is half full), encodes it and writes it with one system call.
+// Requests therefore never wait on the disk nor wake the writer one by one, and Record blocks
+// only when a full batch is waiting: an event is never dropped.
 type Log struct {
-	f     *os.File
-	queue chan *Event
-	done  chan struct{}
-	once  sync.Once
-	mu    sync.Mutex // guards err
-	err   error
+	f       *os.File
+	mu      sync.Mutex
+	full    *sync.Cond // signalled when the writer has taken the batch
+	batch   []*Event
+	closed  bool
+	err     error
+	wake    chan struct{} // a batch is half full
+	stop    chan struct{}
+	done    chan struct{}
+	closing sync.Once
 }
 
-// queueSize bounds the events waiting to be written; Record blocks when it is full rather than
-// drop an event.
-const queueSize = 4096
+// Bounds of the batch: Record blocks when batchSize events are waiting.
+const (
+	batchSize  = 4096
+	flushDelay = 20 * time.Millisecond
+)
 
 // Open appends to the file at path, creating it (mode 0600) if needed.
 func Open(path string) (*Log, error) {
@@ -29,7 +40,8 @@ func Open(path string) (*Log, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Log{f: f, queue: make(chan *Event, queueSize), done: make(chan struct{})}
+	l := &Log{f: f, wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	l.full = sync.NewCond(&l.mu)
 	go l.run()
 	return l, nil
 }
@@ -43,27 +55,57 @@ func (l *Log) Record(e *Event) {
 	if e.EventType == "" {
 		e.EventType = "AwsApiCall"
 	}
-	l.queue <- e
+	l.mu.Lock()
+	for len(l.batch) >= batchSize && !l.closed {
+		l.full.Wait()
+	}
+	l.batch = append(l.batch, e)
+	if len(l.batch) == batchSize/2 {
+		select {
+		case l.wake <- struct{}{}:
+		default:
+		}
+	}
+	l.mu.Unlock()
 }
 
 func (l *Log) run() {
 	defer close(l.done)
 	w := bufio.NewWriterSize(l.f, 64<<10)
+	ticker := time.NewTicker(flushDelay)
+	defer ticker.Stop()
 	var line []byte
 	var enc encoder
-	for e := range l.queue {
-		line = append(e.appendJSON(line[:0], &enc), '\n')
-		if _, err := w.Write(line); err != nil {
-			l.setErr(err)
+	var spare []*Event
+	for {
+		stopping := false
+		select {
+		case <-ticker.C:
+		case <-l.wake:
+		case <-l.stop:
+			stopping = true
 		}
-		if len(l.queue) == 0 {
+		l.mu.Lock()
+		events := l.batch
+		l.batch = spare[:0]
+		l.full.Broadcast()
+		l.mu.Unlock()
+		for _, e := range events {
+			line = append(e.appendJSON(line[:0], &enc), '\n')
+			if _, err := w.Write(line); err != nil {
+				l.setErr(err)
+			}
+		}
+		if len(events) > 0 {
 			if err := w.Flush(); err != nil {
 				l.setErr(err)
 			}
 		}
-	}
-	if err := w.Flush(); err != nil {
-		l.setErr(err)
+		clear(events)
+		spare = events
+		if stopping {
+			return
+		}
 	}
 }
 
@@ -75,9 +117,17 @@ func (l *Log) setErr(err error) {
 	l.mu.Unlock()
 }
 
-// Close writes every queued event, syncs and closes the file.
+// Close writes every event recorded so far, syncs and closes the file. Events recorded after
+// Close began are written too if they arrive before the writer's last batch; Record never blocks
+// after Close.
 func (l *Log) Close() error {
-	l.once.Do(func() { close(l.queue) })
+	l.closing.Do(func() {
+		l.mu.Lock()
+		l.closed = true
+		l.full.Broadcast()
+		l.mu.Unlock()
+		close(l.stop)
+	})
 	<-l.done
 	l.mu.Lock()
 	err := l.err
