@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -121,5 +122,31 @@ func TestConcurrentRecordsAreAllWritten(t *testing.T) {
 	}
 	if n := bytes.Count(raw, []byte("\n")); n != writers*each {
 		t.Fatalf("%d events written, want %d", n, writers*each)
+	}
+}
+
+func TestPlainJSONMatchesTheByteLoop(t *testing.T) {
+	slow := func(s string) bool {
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			if c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+				return false
+			}
+		}
+		return true
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 200000 {
+		b := make([]byte, r.IntN(40))
+		for i := range b {
+			if r.IntN(8) == 0 {
+				b[i] = byte(r.IntN(256))
+			} else {
+				b[i] = byte(0x20 + r.IntN(0x5f))
+			}
+		}
+		if got, want := plainJSON(string(b)), slow(string(b)); got != want {
+			t.Fatalf("plainJSON(%q) = %v, want %v", b, got, want)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"encoding/binary"
 	"net/url"
 	"reflect"
 	"strconv"
@@ -185,13 +186,30 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// plainJSON reports whether s needs no escaping in a JSON string.
+// plainJSON reports whether s needs no escaping in a JSON string: printable ASCII other than
+// the quote, the backslash and the characters encoding/json escapes for HTML (<, >, &). It
+// tests eight bytes at a time, since most of what the audit log writes is plain.
 func plainJSON(s string) bool {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		v := binary.LittleEndian.Uint64([]byte(s[i : i+8]))
+		// A byte of v is < 0x20 or >= 0x80 when (b - 0x20) borrows or its top bit is set.
+		if (v-0x2020202020202020|v)&0x8080808080808080 != 0 || hasByte(v, '"') || hasByte(v, '\\') ||
+			hasByte(v, '<') || hasByte(v, '>') || hasByte(v, '&') {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
 		c := s[i]
 		if c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
 			return false
 		}
 	}
 	return true
+}
+
+// hasByte reports whether some byte of v equals c (the classic zero-byte test on v XOR c).
+func hasByte(v uint64, c byte) bool {
+	x := v ^ (0x0101010101010101 * uint64(c))
+	return (x-0x0101010101010101)&^x&0x8080808080808080 != 0
 }
