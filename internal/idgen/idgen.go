@@ -6,6 +6,7 @@ package idgen
 import (
 	"encoding/hex"
 	"io"
+	"sync"
 )
 
 // Prefixes of IAM unique IDs and access keys.
@@ -22,6 +23,9 @@ const (
 // Gen draws identifiers from a random source.
 type Gen struct {
 	r io.Reader
+	// ids recycles the buffers request IDs are drawn into: the source is an io.Reader, so a
+	// buffer handed to it escapes, and request IDs are drawn for every request.
+	ids sync.Pool
 }
 
 // New returns a generator reading r (crypto/rand.Reader in the server).
@@ -77,7 +81,12 @@ func (g *Gen) Hex(n int) string {
 
 // RequestID returns a random UUID (version 4), the form of AWS request IDs.
 func (g *Gen) RequestID() string {
-	var b [16]byte
+	bp, _ := g.ids.Get().(*[16]byte)
+	if bp == nil {
+		bp = new([16]byte)
+	}
+	defer g.ids.Put(bp)
+	b := bp
 	g.fill(b[:])
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80

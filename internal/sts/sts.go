@@ -232,6 +232,9 @@ func mergeTags(parent *token.Session, tags []token.Tag, transitive []string) ([]
 // checkTagKeys rejects duplicate tag keys (compared case-insensitively) and returns the set of
 // lower-cased keys.
 func checkTagKeys(tags []token.Tag) (map[string]bool, error) {
+	if len(tags) == 0 {
+		return nil, nil
+	}
 	keys := make(map[string]bool, len(tags))
 	for _, t := range tags {
 		lk := strings.ToLower(t.Key)
