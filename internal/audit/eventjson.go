@@ -2,10 +2,8 @@ package audit
 
 import (
 	"encoding/binary"
-	"net/url"
 	"reflect"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -88,10 +86,6 @@ func (enc *encoder) any(b []byte, v any) []byte {
 	switch x := v.(type) {
 	case nil:
 		return append(b, "null"...)
-	case url.Values:
-		return appendValues(b, x)
-	case QueryParams:
-		return appendValues(b, url.Values(x))
 	case Appender:
 		return x.AppendAuditJSON(b)
 	}
@@ -110,44 +104,6 @@ func Reflective(v any) []byte { return new(encoder).value(nil, reflect.ValueOf(v
 
 // AppendString appends s as a JSON string, for Appenders.
 func AppendString(b []byte, s string) []byte { return appendJSONString(b, s) }
-
-// QueryParams is the requestParameters of a Query call: its form values without the protocol's
-// own (Action, Version) and without secrets, written with lower-camel names.
-type QueryParams url.Values
-
-// appendValues writes form values as a JSON object: one value as a string, several as a list.
-func appendValues(b []byte, v url.Values) []byte {
-	b = append(b, '{')
-	first := true
-	for k, vs := range v {
-		name := k
-		if i := strings.IndexByte(k, '.'); i >= 0 {
-			name = k[:i]
-		}
-		if len(vs) == 0 || k == "Action" || k == "Version" || IsSecret(name) {
-			continue
-		}
-		if !first {
-			b = append(b, ',')
-		}
-		first = false
-		b = appendJSONString(b, lowerCamel(k))
-		b = append(b, ':')
-		if len(vs) == 1 {
-			b = appendJSONString(b, vs[0])
-			continue
-		}
-		b = append(b, '[')
-		for i, s := range vs {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONString(b, s)
-		}
-		b = append(b, ']')
-	}
-	return append(b, '}')
-}
 
 // appendJSONString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD, as encoding/json
 // does.

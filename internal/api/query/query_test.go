@@ -1,6 +1,7 @@
 package query
 
 import (
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"net/http/httptest"
@@ -123,5 +124,36 @@ func TestAppendTextMatchesEncodingXML(t *testing.T) {
 		if got := string(AppendText(nil, s)); got != want.String() {
 			t.Errorf("AppendText(%q) = %q, encoding/xml writes %q", s, got, want.String())
 		}
+	}
+}
+
+func TestParseKeepsOrderAndDecodes(t *testing.T) {
+	p, err := Parse("Action=AssumeRole&RoleSessionName=a+b%2Fc&Tags.member.1.Key=k&Tags.member.1.Value=v&Empty=&Dup=1", "Dup=2&Version=2011-06-15")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.String("RoleSessionName") != "a b/c" || !p.Has("Empty") || p.Has("Missing") || p.String("Dup") != "1" || p.String("Version") != "2011-06-15" {
+		t.Fatalf("parsed %+v", p)
+	}
+	if tags := p.Structs("Tags"); len(tags) != 1 || tags[0].String("Key") != "k" {
+		t.Fatalf("Structs = %+v", tags)
+	}
+	if _, err := Parse("a=%zz", ""); err == nil {
+		t.Fatal("a malformed escape must be an error")
+	}
+}
+
+func TestParamsAuditJSON(t *testing.T) {
+	p, err := Parse("Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Ar&TokenCode=123456&Tags.member.1.Key=k&Dup=1&Dup=2", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(p.AppendAuditJSON(nil), &got); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"roleArn": "arn:r", "tags.member.1.Key": "k", "dup": []any{"1", "2"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("audit parameters = %v, want %v (no Action, Version or secret)", got, want)
 	}
 }

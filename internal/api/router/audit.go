@@ -1,7 +1,6 @@
 package router
 
 import (
-	"net/url"
 	"time"
 
 	"rolegate/internal/audit"
@@ -18,8 +17,6 @@ func auditEvent(c *gate.Call, readOnly bool) *audit.Event {
 		RecipientAccountID: c.Identity.Account,
 	}
 }
-
-func auditParams(v url.Values) any { return audit.QueryParams(v) }
 
 // auditIdentity describes the caller as CloudTrail's userIdentity does, with the session issuer
 // of temporary credentials.

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/url"
 
 	"rolegate/internal/api/awserr"
 	"rolegate/internal/api/query"
@@ -29,7 +28,7 @@ func (rt *Router) serveQuery(w http.ResponseWriter, r *http.Request, requestID s
 	}
 	svc := rt.cfg.Query[service]
 	if svc == nil {
-		svc = rt.byVersion[values.Get("Version")]
+		svc = rt.byVersion[values.String("Version")]
 	}
 	if svc == nil {
 		if service != "" {
@@ -39,14 +38,14 @@ func (rt *Router) serveQuery(w http.ResponseWriter, r *http.Request, requestID s
 		}
 		return
 	}
-	action := values.Get("Action")
+	action := values.String("Action")
 	if action == "" {
 		svc.WriteError(w, requestID, awserr.New(awserr.MissingAction, "Missing Action"))
 		return
 	}
 	op, ok := svc.Op(action)
 	if !ok {
-		svc.WriteError(w, requestID, unknownAction(svc, action, values.Get("Version")))
+		svc.WriteError(w, requestID, unknownAction(svc, action, values.String("Version")))
 		return
 	}
 	var id *authn.Identity
@@ -71,13 +70,13 @@ func (rt *Router) serveQuery(w http.ResponseWriter, r *http.Request, requestID s
 	}
 	c := rt.newCall(r, requestID, svc.Name, id, auth.Region, now)
 	c.Operation = op.Name
-	res, aerr := svc.Run(w, c, op, query.NewParams(values))
+	res, aerr := svc.Run(w, c, op, values)
 	rt.record(c, op.ReadOnly, values, res, aerr)
 }
 
 // readForm reads the Query parameters of r (URL query and form body) and records the body's
 // SHA-256 in sig for signature verification.
-func (rt *Router) readForm(r *http.Request, sig *sigv4.Request) (url.Values, error) {
+func (rt *Router) readForm(r *http.Request, sig *sigv4.Request) (query.Params, error) {
 	buf, _ := rt.bodies.Get().(*bytes.Buffer)
 	if buf == nil {
 		buf = new(bytes.Buffer)
@@ -89,28 +88,19 @@ func (rt *Router) readForm(r *http.Request, sig *sigv4.Request) (url.Values, err
 		}
 	}()
 	if _, err := buf.ReadFrom(io.LimitReader(r.Body, maxQueryBody+1)); err != nil {
-		return nil, awserr.New(awserr.InvalidRequest, "The request body could not be read.")
+		return query.Params{}, awserr.New(awserr.InvalidRequest, "The request body could not be read.")
 	}
 	body := buf.Bytes()
 	if len(body) > maxQueryBody {
-		return nil, awserr.New(awserr.InvalidRequest, "The request body is too large.")
+		return query.Params{}, awserr.New(awserr.InvalidRequest, "The request body is too large.")
 	}
 	sum := sha256.Sum256(body)
 	sig.BodySHA256 = hex.EncodeToString(sum[:])
-	values, err := url.ParseQuery(r.URL.RawQuery)
+	p, err := query.Parse(string(body), r.URL.RawQuery)
 	if err != nil {
-		return nil, awserr.New(awserr.MalformedQueryString, "The query string is malformed.")
+		return query.Params{}, awserr.New(awserr.MalformedQueryString, "The request body or query string is not a valid form.")
 	}
-	if len(body) > 0 {
-		form, err := url.ParseQuery(string(body))
-		if err != nil {
-			return nil, awserr.New(awserr.MalformedQueryString, "The request body is not a valid form.")
-		}
-		for k, v := range form {
-			values[k] = append(v, values[k]...)
-		}
-	}
-	return values, nil
+	return p, nil
 }
 
 // authError renders an authentication failure in the words of svc's dialect.
@@ -181,12 +171,12 @@ func messageOf(err error) string {
 }
 
 // record writes the audit event of an authenticated call.
-func (rt *Router) record(c *gate.Call, readOnly bool, params url.Values, res any, aerr *awserr.Error) {
+func (rt *Router) record(c *gate.Call, readOnly bool, params query.Params, res any, aerr *awserr.Error) {
 	if rt.cfg.Audit == nil {
 		return
 	}
 	e := auditEvent(c, readOnly)
-	e.RequestParameters = auditParams(params)
+	e.RequestParameters = params
 	if aerr != nil {
 		e.ErrorCode, e.ErrorMessage = string(aerr.Code), aerr.Message
 	} else {
