@@ -193,12 +193,13 @@ type contextSetter interface{ Set(key, value string) }
 
 // multiValued reports the condition keys that carry a set of values.
 func multiValued(name string) bool {
-	switch strings.ToLower(name) {
-	case "aws:tagkeys", "sts:transitivetagkeys", "aws:calledvia", "aws:principalorgpaths",
-		"aws:resourceorgpaths", "aws:principalservicenameslist", "s3:requestobjecttagkeys":
-		return true
+	for _, m := range [...]string{"aws:TagKeys", "sts:TransitiveTagKeys", "aws:CalledVia", "aws:PrincipalOrgPaths",
+		"aws:ResourceOrgPaths", "aws:PrincipalServiceNamesList", "s3:RequestObjectTagKeys"} {
+		if len(m) == len(name) && strings.EqualFold(m, name) {
+			return true
+		}
 	}
-	return strings.HasSuffix(strings.ToLower(name), ":amr")
+	return len(name) > 4 && strings.EqualFold(name[len(name)-4:], ":amr")
 }
 
 // clockText is the request time as aws:CurrentTime and aws:EpochTime carry it.

@@ -3,6 +3,7 @@ package s3api
 import (
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 
@@ -31,6 +32,7 @@ type request struct {
 	bucket string
 	key    string
 	b      *s3.Bucket // the bucket, loaded before authorization (nil when absent)
+	query  url.Values // the URL query, parsed once (nil when empty)
 	// What prepare read from a small body: CreateBucket's region, PutBucketTagging's tags.
 	region string
 	tags   map[string]string
@@ -38,11 +40,14 @@ type request struct {
 
 // ServeS3 implements router.S3.
 func (a *API) ServeS3(w http.ResponseWriter, r *http.Request, c *gate.Call, in *router.S3Request) {
+	// Canonical keys assigned directly, values sharing one array: this runs on every request.
 	h := w.Header()
-	h.Set("x-amz-request-id", c.RequestID)
-	h.Set("x-amz-id-2", hostID(c.RequestID))
-	h.Set("Server", "rolegate")
+	vals := []string{c.RequestID, hostID(c.RequestID), "rolegate"}
+	h["X-Amz-Request-Id"], h["X-Amz-Id-2"], h["Server"] = vals[0:1:1], vals[1:2:2], vals[2:3:3]
 	q := &request{w: w, r: r, c: c, in: in}
+	if r.URL.RawQuery != "" {
+		q.query = r.URL.Query()
+	}
 	q.bucket, q.key = address(r, in.HostBucket)
 	if in.AuthErr != nil {
 		a.fail(q, authError(in.AuthErr, in))

@@ -28,8 +28,8 @@ func (a *API) listBuckets(q *request) error {
 	if err != nil {
 		return err
 	}
-	prefix := q.r.URL.Query().Get("prefix")
-	region := q.r.URL.Query().Get("bucket-region")
+	prefix := q.query.Get("prefix")
+	region := q.query.Get("bucket-region")
 	res := listAllMyBucketsResult{Owner: ownerOf(q.c.Account()), Buckets: []bucketInfo{}, Prefix: prefix}
 	for _, b := range bs {
 		if !strings.HasPrefix(b.Name, prefix) || region != "" && b.Region != region {

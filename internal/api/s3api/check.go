@@ -106,14 +106,16 @@ func authKeys(q *request) []keyValue {
 	if q.in.Auth.Presigned {
 		authType = "REST-QUERY-STRING"
 	}
-	keys := []keyValue{
-		{Name: "s3:authType", Values: []string{authType}},
-		{Name: "s3:signatureversion", Values: []string{"AWS4-HMAC-SHA256"}},
-		{Name: "s3:x-amz-content-sha256", Values: []string{q.in.Auth.PayloadHash}},
-	}
+	// One array backs every value: this runs on every signed request.
+	vals := []string{authType, "AWS4-HMAC-SHA256", q.in.Auth.PayloadHash, ""}
+	keys := make([]keyValue, 3, 4)
+	keys[0] = keyValue{Name: "s3:authType", Values: vals[0:1:1]}
+	keys[1] = keyValue{Name: "s3:signatureversion", Values: vals[1:2:2]}
+	keys[2] = keyValue{Name: "s3:x-amz-content-sha256", Values: vals[2:3:3]}
 	if !q.in.Auth.Time.IsZero() {
 		age := q.c.Now.Sub(q.in.Auth.Time).Milliseconds()
-		keys = append(keys, keyValue{Name: "s3:signatureAge", Values: []string{strconv.FormatInt(max(age, 0), 10)}})
+		vals[3] = strconv.FormatInt(max(age, 0), 10)
+		keys = append(keys, keyValue{Name: "s3:signatureAge", Values: vals[3:4:4]})
 	}
 	return keys
 }
@@ -132,7 +134,7 @@ func headerKey(q *request, keys []keyValue, name, h string) []keyValue {
 // bucket root, so s3:prefix is present (empty) when the request has no prefix; s3:delimiter and
 // s3:max-keys are present only when the request sends them.
 func listKeys(q *request) []keyValue {
-	v := q.r.URL.Query()
+	v := q.query
 	keys := []keyValue{{Name: "s3:prefix", Values: []string{v.Get("prefix")}}}
 	if v.Has("delimiter") {
 		keys = append(keys, keyValue{Name: "s3:delimiter", Values: []string{v.Get("delimiter")}})

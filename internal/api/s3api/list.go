@@ -51,7 +51,7 @@ type listParams struct {
 }
 
 func readListParams(q *request) (listParams, error) {
-	v := q.r.URL.Query()
+	v := q.query
 	p := listParams{prefix: v.Get("prefix"), delimiter: v.Get("delimiter"), maxKeys: s3.DefaultMaxKeys,
 		encode: func(s string) string { return s }}
 	if mk := v.Get("max-keys"); v.Has("max-keys") {
@@ -109,7 +109,7 @@ func (a *API) listObjects(q *request) error {
 	if err != nil {
 		return err
 	}
-	marker := q.r.URL.Query().Get("marker")
+	marker := q.query.Get("marker")
 	l, err := a.S3.List(q.c.Ctx, s3.ListInput{Bucket: q.bucket, Prefix: p.prefix, Delimiter: p.delimiter, After: marker, MaxKeys: p.maxKeys})
 	if err != nil {
 		return err
@@ -128,7 +128,7 @@ func (a *API) listObjectsV2(q *request) error {
 	if err != nil {
 		return err
 	}
-	v := q.r.URL.Query()
+	v := q.query
 	after := v.Get("start-after")
 	token := v.Get("continuation-token")
 	if v.Has("continuation-token") {
@@ -186,7 +186,7 @@ func (a *API) listObjectVersions(q *request) error {
 	if err != nil {
 		return err
 	}
-	marker := q.r.URL.Query().Get("key-marker")
+	marker := q.query.Get("key-marker")
 	l, err := a.S3.List(q.c.Ctx, s3.ListInput{Bucket: q.bucket, Prefix: p.prefix, Delimiter: p.delimiter, After: marker, MaxKeys: p.maxKeys})
 	if err != nil {
 		return err

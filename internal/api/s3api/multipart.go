@@ -42,7 +42,7 @@ func (a *API) createUpload(q *request) error {
 }
 
 func partParams(q *request) (string, int, error) {
-	v := q.r.URL.Query()
+	v := q.query
 	n, err := s3.PartNumber(v.Get("partNumber"))
 	return v.Get("uploadId"), n, err
 }
@@ -150,7 +150,7 @@ func (a *API) completeUpload(q *request) error {
 	for i, p := range req.Parts {
 		list[i] = s3.CompletedPart{Number: p.PartNumber, ETag: p.ETag}
 	}
-	o, err := a.S3.CompleteUpload(q.c.Ctx, q.bucket, q.key, q.r.URL.Query().Get("uploadId"), list, writeConditions(q.r.Header))
+	o, err := a.S3.CompleteUpload(q.c.Ctx, q.bucket, q.key, q.query.Get("uploadId"), list, writeConditions(q.r.Header))
 	if err != nil {
 		return err
 	}
@@ -178,7 +178,7 @@ func (a *API) completeUpload(q *request) error {
 }
 
 func (a *API) abortUpload(q *request) error {
-	if err := a.S3.AbortUpload(q.c.Ctx, q.bucket, q.key, q.r.URL.Query().Get("uploadId")); err != nil {
+	if err := a.S3.AbortUpload(q.c.Ctx, q.bucket, q.key, q.query.Get("uploadId")); err != nil {
 		return err
 	}
 	return writeEmpty(q, http.StatusNoContent)
@@ -212,7 +212,7 @@ type partInfo struct {
 }
 
 func intParam(q *request, name string, def int) (int, error) {
-	v := q.r.URL.Query().Get(name)
+	v := q.query.Get(name)
 	if v == "" {
 		return def, nil
 	}
@@ -232,7 +232,7 @@ func (a *API) listParts(q *request) error {
 	if err != nil {
 		return err
 	}
-	l, err := a.S3.ListParts(q.c.Ctx, q.bucket, q.key, q.r.URL.Query().Get("uploadId"), marker, max)
+	l, err := a.S3.ListParts(q.c.Ctx, q.bucket, q.key, q.query.Get("uploadId"), marker, max)
 	if err != nil {
 		return err
 	}
@@ -279,7 +279,7 @@ func (a *API) listUploads(q *request) error {
 	if err != nil {
 		return err
 	}
-	prefix := q.r.URL.Query().Get("prefix")
+	prefix := q.query.Get("prefix")
 	us, truncated, err := a.S3.Uploads(q.c.Ctx, q.bucket, prefix, max)
 	if err != nil {
 		return err

@@ -76,7 +76,7 @@ type span struct {
 // chooseSpan reads Range or partNumber.
 func chooseSpan(q *request, o *s3.Object) (span, error) {
 	whole := span{0, o.Size, false}
-	if pn := q.r.URL.Query().Get("partNumber"); pn != "" {
+	if pn := q.query.Get("partNumber"); pn != "" {
 		n, err := s3.PartNumber(pn)
 		if err != nil {
 			return whole, err
@@ -181,7 +181,7 @@ func (a *API) getObject(q *request) error {
 	}
 	h := q.w.Header()
 	writeObjectHeaders(h, o, !sp.partial && strings.EqualFold(q.r.Header.Get("X-Amz-Checksum-Mode"), "ENABLED"))
-	applyOverrides(h, q.r.URL.Query())
+	applyOverrides(h, q.query)
 	h.Set("Content-Length", strconv.FormatInt(sp.n, 10))
 	status := http.StatusOK
 	if sp.partial {
