@@ -102,6 +102,16 @@ type Appender interface {
 // Reflective writes v as the audit log would without an Appender: for tests of Appenders.
 func Reflective(v any) []byte { return new(encoder).value(nil, reflect.ValueOf(v)) }
 
+// AppendKey appends a member name, in lower camel case, and its colon, for Appenders.
+func AppendKey(b []byte, name string) []byte {
+	if name != "" && name[0] >= 'A' && name[0] <= 'Z' && plainJSON(name) {
+		b = append(b, '"', name[0]+'a'-'A')
+		b = append(b, name[1:]...)
+		return append(b, '"', ':')
+	}
+	return append(appendJSONString(b, lowerCamel(name)), ':')
+}
+
 // AppendString appends s as a JSON string, for Appenders.
 func AppendString(b []byte, s string) []byte { return appendJSONString(b, s) }
 

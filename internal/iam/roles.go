@@ -80,10 +80,29 @@ func (s *Service) RoleByARN(ctx context.Context, arn string) (*Role, error) {
 	if err != nil {
 		return nil, err
 	}
-	if r.ARN() != arn {
+	if !r.HasARN(arn) {
 		return nil, notFound("The role with name %s cannot be found.", name)
 	}
 	return r, nil
+}
+
+// HasARN reports whether arn is the role's ARN, without building it.
+func (r *Role) HasARN(arn string) bool {
+	const pre = "arn:aws:iam::"
+	rest, ok := strings.CutPrefix(arn, pre)
+	if !ok {
+		return false
+	}
+	rest, ok = strings.CutPrefix(rest, r.Account)
+	if !ok {
+		return false
+	}
+	rest, ok = strings.CutPrefix(rest, ":role")
+	if !ok {
+		return false
+	}
+	rest, ok = strings.CutPrefix(rest, r.Path)
+	return ok && rest == r.Name
 }
 
 // ParseRoleARN splits arn:aws:iam::ACCOUNT:role/PATH/NAME into account and name.
@@ -212,7 +231,7 @@ func (s *Service) DeleteRole(ctx context.Context, account, name string) error {
 // NoteRoleUse records, at most once a minute per role and off the request path, that a role was
 // assumed (GetRole's RoleLastUsed).
 func (s *Service) NoteRoleUse(r *Role, region string, at time.Time) {
-	k := key(r.Account, r.Name)
+	k := r.ID // unique, and already a string: this runs on every AssumeRole
 	if last, ok := s.roleUse.Load(k); ok && at.Sub(last.(time.Time)) < time.Minute {
 		return
 	}

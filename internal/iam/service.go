@@ -59,7 +59,7 @@ type Config struct {
 type Service struct {
 	cfg     Config
 	gens    sync.Map // account -> *atomic.Uint64
-	roleUse sync.Map // role key -> time.Time of the last recorded use
+	roleUse sync.Map // role ID -> time.Time of the last recorded use
 	reads   readCache
 }
 

@@ -190,19 +190,20 @@ func (p Params) AppendAuditJSON(b []byte) []byte {
 			b = append(b, ',')
 		}
 		first = false
-		b = audit.AppendString(b, lowerCamel(kv.k))
-		b = append(b, ':')
-		vals := p.all(kv.k)
-		if len(vals) == 1 {
-			b = audit.AppendString(b, vals[0])
+		b = audit.AppendKey(b, kv.k)
+		n := p.count(kv.k, i)
+		if n == 1 {
+			b = audit.AppendString(b, kv.v)
 			continue
 		}
 		b = append(b, '[')
-		for j, v := range vals {
-			if j > 0 {
-				b = append(b, ',')
+		for j, other := range p.kv[i:] {
+			if other.k == kv.k {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				b = audit.AppendString(b, other.v)
 			}
-			b = audit.AppendString(b, v)
 		}
 		b = append(b, ']')
 	}
@@ -219,20 +220,13 @@ func (p Params) seenBefore(i int) bool {
 	return false
 }
 
-// all returns every value of name.
-func (p Params) all(name string) []string {
-	var out []string
-	for _, kv := range p.kv {
+// count returns how many pairs from i on carry name.
+func (p Params) count(name string, i int) int {
+	n := 0
+	for _, kv := range p.kv[i:] {
 		if kv.k == name {
-			out = append(out, kv.v)
+			n++
 		}
 	}
-	return out
-}
-
-func lowerCamel(s string) string {
-	if s == "" || s[0] < 'A' || s[0] > 'Z' {
-		return s
-	}
-	return string(s[0]+'a'-'A') + s[1:]
+	return n
 }

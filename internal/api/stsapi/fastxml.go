@@ -78,7 +78,8 @@ func (r assumeRoleResult) AppendAuditJSON(b []byte) []byte {
 	b = field(b, false, "assumedRoleId", r.AssumedRoleUser.AssumedRoleId)
 	b = append(b, `},"credentials":{`...)
 	b = field(b, true, "accessKeyId", r.Credentials.AccessKeyId)
-	b = field(b, false, "expiration", r.Credentials.Expiration.UTC().Format(time.RFC3339))
+	b = append(b, `,"expiration":"`...)
+	b = append(r.Credentials.Expiration.UTC().AppendFormat(b, time.RFC3339), '"')
 	b = append(b, '}')
 	if r.PackedPolicySize != nil {
 		b = append(b, `,"packedPolicySize":`...)
