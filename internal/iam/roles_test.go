@@ -10,7 +10,7 @@ func TestRoleHasARN(t *testing.T) {
 		"arn:aws:iam::111122223333:role/ops/deploy2": false,
 		"arn:aws:iam::444455556666:role/ops/deploy":  false,
 		"arn:aws:iam::111122223333:user/ops/deploy":  false,
-		"":                                           false,
+		"": false,
 	} {
 		if got := r.HasARN(arn); got != want || want && arn != r.ARN() {
 			t.Errorf("HasARN(%q) = %v, want %v", arn, got, want)
