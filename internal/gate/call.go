@@ -12,6 +12,7 @@ import (
 
 	"rolegate/internal/api/awserr"
 	"rolegate/internal/authn"
+	"rolegate/internal/iam"
 )
 
 // Call is one authenticated request on its way to an operation handler.
@@ -57,7 +58,7 @@ type Check struct {
 	ResourcePolicy     string
 	ResourcePolicyName string
 	// ResourceTags are the tags of the resource (aws:ResourceTag/…).
-	ResourceTags map[string]string
+	ResourceTags []iam.Tag
 	// Keys are request-specific condition keys (aws:RequestTag/…, aws:TagKeys, s3:prefix, ...).
 	Keys []Key
 }

@@ -31,6 +31,7 @@ type Gate struct {
 	requests   sync.Pool // *evaluation
 	allowAll   *policy.Set
 	clock      atomic.Pointer[clockText]
+	keys       globalKeys
 }
 
 // Cache capacities: compiled policies of this many principals, resource policies and session
@@ -47,6 +48,7 @@ func New(cfg Config) *Gate {
 		principals: newBoundedMap[principalKey, *principalEntry](principalCacheSize),
 		resources:  newBoundedMap[resourceKey, *policy.Compiled](resourceCacheSize),
 		sessions:   newBoundedMap[string, sessionEntry](sessionCacheSize),
+		keys:       newGlobalKeys(),
 	}
 	g.requests.New = func() any { return new(evaluation) }
 	all, err := compileText("root of the federating account", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)

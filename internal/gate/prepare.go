@@ -9,6 +9,7 @@ import (
 	"rolegate/internal/authn"
 	"rolegate/internal/iam"
 	"rolegate/internal/policy"
+	"rolegate/internal/policy/cond"
 	"rolegate/internal/token"
 )
 
@@ -108,55 +109,55 @@ func (g *Gate) fillContext(c *Call, chk *Check, e *evaluation, principalTags []i
 	id := c.Identity
 	now := c.Now.UTC()
 	t := g.clockStrings(now)
-	x.Set("aws:CurrentTime", t.current)
-	x.Set("aws:EpochTime", t.epoch)
-	x.Set("aws:SecureTransport", strconv.FormatBool(c.Secure))
+	x.SetKey(g.keys.currentTime, t.current)
+	x.SetKey(g.keys.epochTime, t.epoch)
+	x.SetKey(g.keys.secureTransport, strconv.FormatBool(c.Secure))
 	if c.SourceIP != "" {
-		x.Set("aws:SourceIp", c.SourceIP)
+		x.SetKey(g.keys.sourceIP, c.SourceIP)
 	}
 	if c.UserAgent != "" {
-		x.Set("aws:UserAgent", c.UserAgent)
+		x.SetKey(g.keys.userAgent, c.UserAgent)
 	}
 	region := c.Region
 	if c.Service == "iam" || region == "" {
 		region = "us-east-1"
 	}
-	x.Set("aws:RequestedRegion", region)
-	x.Set("aws:PrincipalType", id.PrincipalType())
-	x.Set("aws:ResourceAccount", e.req.ResourceAccount)
+	x.SetKey(g.keys.requestedRegion, region)
+	x.SetKey(g.keys.principalType, id.PrincipalType())
+	x.SetKey(g.keys.resourceAccount, e.req.ResourceAccount)
 	if g.cfg.OrgID != nil {
 		if org := g.cfg.OrgID(); org != "" {
-			x.Set("aws:ResourceOrgID", org)
+			x.SetKey(g.keys.resourceOrgID, org)
 			if id.Kind != authn.Anonymous && id.Kind != authn.Service && id.Kind != authn.WebIdentity {
-				x.Set("aws:PrincipalOrgID", org)
+				x.SetKey(g.keys.principalOrgID, org)
 			}
 		}
 	}
 	switch id.Kind {
 	case authn.Anonymous:
-		x.Set("aws:userid", "anonymous")
+		x.SetKey(g.keys.userID, "anonymous")
 	case authn.Service:
-		x.Set("aws:PrincipalIsAWSService", "true")
-		x.Set("aws:PrincipalServiceName", id.ARN)
+		x.SetKey(g.keys.principalIsAWSService, "true")
+		x.SetKey(g.keys.principalServiceName, id.ARN)
 	case authn.WebIdentity:
 	default:
-		x.Set("aws:PrincipalArn", id.PrincipalARN())
-		x.Set("aws:PrincipalAccount", id.Account)
-		x.Set("aws:userid", id.UserID)
-		x.Set("aws:PrincipalIsAWSService", "false")
-		x.Set("aws:ViaAWSService", "false")
+		x.SetKey(g.keys.principalARN, id.PrincipalARN())
+		x.SetKey(g.keys.principalAccount, id.Account)
+		x.SetKey(g.keys.userID, id.UserID)
+		x.SetKey(g.keys.principalIsAWSService, "false")
+		x.SetKey(g.keys.viaAWSService, "false")
 		if id.Kind == authn.User {
-			x.Set("aws:username", id.UserName)
+			x.SetKey(g.keys.username, id.UserName)
 		}
 	}
 	for _, t := range principalTags {
 		x.Set("aws:PrincipalTag/"+t.Key, t.Value)
 	}
 	if s := id.Session; s != nil {
-		sessionContext(x, s, now)
+		g.sessionContext(x, s, now)
 	}
-	for k, v := range chk.ResourceTags {
-		x.Set("aws:ResourceTag/"+k, v)
+	for _, t := range chk.ResourceTags {
+		x.Set("aws:ResourceTag/"+t.Key, t.Value)
 	}
 	for _, k := range chk.Keys {
 		if multiValued(k.Name) {
@@ -168,9 +169,9 @@ func (g *Gate) fillContext(c *Call, chk *Check, e *evaluation, principalTags []i
 }
 
 // sessionContext sets the keys of temporary credentials.
-func sessionContext(x contextSetter, s *token.Session, now time.Time) {
-	x.Set("aws:TokenIssueTime", s.Issued.UTC().Format("2006-01-02T15:04:05Z"))
-	x.Set("aws:MultiFactorAuthPresent", strconv.FormatBool(s.MFA))
+func (g *Gate) sessionContext(x *cond.Context, s *token.Session, now time.Time) {
+	x.SetKey(g.keys.tokenIssueTime, s.Issued.UTC().Format("2006-01-02T15:04:05Z"))
+	x.SetKey(g.keys.mfaPresent, strconv.FormatBool(s.MFA))
 	if s.MFA {
 		x.Set("aws:MultiFactorAuthAge", strconv.FormatInt(int64(now.Sub(s.MFAAuthTime)/time.Second), 10))
 	}
@@ -188,8 +189,6 @@ func sessionContext(x contextSetter, s *token.Session, now time.Time) {
 		x.Set("aws:PrincipalTag/"+t.Key, t.Value)
 	}
 }
-
-type contextSetter interface{ Set(key, value string) }
 
 // multiValued reports the condition keys that carry a set of values.
 func multiValued(name string) bool {

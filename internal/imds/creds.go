@@ -114,11 +114,7 @@ func (e *endpoint) grantFor(ctx context.Context, inst *ec2.Instance, now time.Ti
 func (m *Manager) trusts(ctx context.Context, inst *ec2.Instance, role *iam.Role, now time.Time) error {
 	c := m.cfg.Gate.NewCall(gate.Call{Ctx: ctx, Service: "sts", Operation: "AssumeRole", Region: inst.Region,
 		Identity: &authn.Identity{Kind: authn.Service, ARN: ec2Principal}, Secure: true, Now: now})
-	tags := make(map[string]string, len(role.Tags))
-	for _, t := range role.Tags {
-		tags[t.Key] = t.Value
-	}
 	return c.Authorize(gate.Check{Action: "sts:AssumeRole", Resource: role.ARN(), ResourceAccount: role.Account,
-		ResourcePolicy: role.TrustPolicy, ResourcePolicyName: "trust policy", ResourceTags: tags,
+		ResourcePolicy: role.TrustPolicy, ResourcePolicyName: "trust policy", ResourceTags: role.Tags,
 		Keys: []gate.Key{{Name: "aws:SourceAccount", Values: []string{inst.Account}}, {Name: "aws:SourceArn", Values: []string{inst.ARN()}}}})
 }

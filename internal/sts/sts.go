@@ -65,7 +65,7 @@ type RoleSessionRequest struct {
 // Issued is a sealed session and what the response reports about it.
 type Issued struct {
 	Credentials token.Credentials
-	Session     *token.Session
+	Session     token.Session
 	// PackedPolicySize is the percentage of the packed-policy allowance used, when a session
 	// policy or tags were passed, else -1.
 	PackedPolicySize int
@@ -153,18 +153,19 @@ func (s *Service) IssueUserSession(r UserSessionRequest) (*Issued, error) {
 }
 
 func (s *Service) seal(sess token.Session, tagged bool) (*Issued, error) {
-	packed := packedSize(&sess)
+	out := &Issued{Session: sess, PackedPolicySize: -1}
+	packed := packedSize(&out.Session)
 	if packed > 100 {
 		return nil, awserr.Newf(awserr.PackedPolicyTooLarge, "Packed policy consumes %d%% of allotted space, please use smaller policy.", packed)
 	}
-	creds, err := s.cfg.Ring().Seal(sess, s.cfg.Rand)
+	creds, err := s.cfg.Ring().Seal(out.Session, s.cfg.Rand)
 	if errors.Is(err, token.ErrTooLarge) {
 		return nil, awserr.New(awserr.PackedPolicyTooLarge, "Packed policy consumes more than 100% of allotted space, please use smaller policy.")
 	}
 	if err != nil {
 		return nil, err
 	}
-	out := &Issued{Credentials: creds, Session: &sess, PackedPolicySize: -1}
+	out.Credentials = creds
 	if sess.Policy != "" || len(sess.PolicyARNs) > 0 || tagged {
 		out.PackedPolicySize = packed
 	}

@@ -216,20 +216,19 @@ type codecs struct {
 	readers sync.Pool // io.ReadCloser from flate.NewReaderDict, also a flate.Resetter
 }
 
-// pack turns a record into the sealed plaintext, compressing it when that makes it shorter.
-func (c *codecs) pack(rec []byte) []byte {
-	if len(rec) >= compressAbove {
-		var buf bytes.Buffer
-		buf.Grow(len(rec)/2 + 16)
-		buf.WriteByte(encodingDeflate)
-		// Writing to a bytes.Buffer cannot fail; if flate did, the raw record below is correct.
-		if c.deflate(&buf, rec) == nil && buf.Len() < len(rec)+1 {
-			return buf.Bytes()
-		}
+// compress returns the sealed plaintext of a record compressed, when that makes it shorter.
+func (c *codecs) compress(rec []byte) ([]byte, bool) {
+	if len(rec) < compressAbove {
+		return nil, false
 	}
-	plain := make([]byte, 0, len(rec)+1)
-	plain = append(plain, encodingRaw)
-	return append(plain, rec...)
+	var buf bytes.Buffer
+	buf.Grow(len(rec)/2 + 16)
+	buf.WriteByte(encodingDeflate)
+	// Writing to a bytes.Buffer cannot fail; if flate did, the raw record is correct.
+	if c.deflate(&buf, rec) != nil || buf.Len() >= len(rec)+1 {
+		return nil, false
+	}
+	return buf.Bytes(), true
 }
 
 func (c *codecs) deflate(dst io.Writer, rec []byte) error {

@@ -40,16 +40,15 @@ func TestPackChoosesEncoding(t *testing.T) {
 		Issued: time.Unix(1700000000, 0).UTC(), Expires: time.Unix(1700003600, 0).UTC(),
 	}
 	var c codecs
-	small := c.pack(appendRecord(nil, &s))
-	if small[0] != encodingRaw {
-		t.Errorf("small record encoding = %d, want raw", small[0])
+	if _, ok := c.compress(appendRecord(nil, &s)); ok {
+		t.Errorf("small record compressed, want raw")
 	}
 	for len(s.Policy) < 3*compressAbove {
 		s.Policy += policy
 	}
-	big := c.pack(appendRecord(nil, &s))
-	if big[0] != encodingDeflate {
-		t.Errorf("large record encoding = %d, want deflate", big[0])
+	big, ok := c.compress(appendRecord(nil, &s))
+	if !ok || big[0] != encodingDeflate {
+		t.Fatalf("large record not compressed")
 	}
 	rec, err := c.unpack(big)
 	if err != nil {
@@ -59,7 +58,7 @@ func TestPackChoosesEncoding(t *testing.T) {
 	if err != nil || !reflect.DeepEqual(got, s) {
 		t.Errorf("decode(unpack(pack)) = %+v, %v; want %+v", got, err, s)
 	}
-	// Compression never makes the plaintext longer than the raw record plus its encoding byte.
+	// Compression is used only when it makes the plaintext shorter than the raw record.
 	noise := make([]byte, 2*compressAbove)
 	rng := rand.New(rand.NewPCG(5, 6))
 	for i := range noise {
@@ -67,8 +66,8 @@ func TestPackChoosesEncoding(t *testing.T) {
 	}
 	s.Policy = string(noise)
 	rec = string(appendRecord(nil, &s))
-	if p := c.pack([]byte(rec)); len(p) > len(rec)+1 {
-		t.Errorf("incompressible record packed to %d bytes from %d", len(p), len(rec))
+	if p, ok := c.compress([]byte(rec)); ok && len(p) > len(rec) {
+		t.Errorf("incompressible record compressed to %d bytes from %d", len(p), len(rec))
 	}
 }
 

@@ -104,13 +104,10 @@ func (r *KeyRing) Seal(s Session, rand io.Reader) (Credentials, error) {
 	if k == nil {
 		return Credentials{}, errNoKey
 	}
-	plain := r.codecs.pack(appendRecord(make([]byte, 0, recordSizeHint(&s)), &s))
-	if base64.StdEncoding.EncodedLen(headerLen+len(plain)+tagLen) > MaxTokenLen {
-		return Credentials{}, ErrTooLarge
-	}
-
-	var random [akidRandLen + nonceLen]byte
-	if _, err := io.ReadFull(rand, random[:]); err != nil {
+	// One buffer holds the header, then the plaintext, sealed in place (GCM allows dst to overlap
+	// the plaintext exactly); its tail first receives the random bytes.
+	raw := make([]byte, headerLen+akidRandLen-5, headerLen+1+recordSizeHint(&s)+tagLen)
+	if _, err := io.ReadFull(rand, raw[5:]); err != nil {
 		return Credentials{}, fmt.Errorf("token: reading random: %w", err)
 	}
 	// AWS: access key IDs name their account, so GetAccessKeyInfo answers from the ID alone. The
@@ -121,19 +118,29 @@ func (r *KeyRing) Seal(s Session, rand io.Reader) (Credentials, error) {
 	}
 	var idBytes [akidRandLen]byte
 	idBytes[0], idBytes[1], idBytes[2], idBytes[3], idBytes[4] = byte(acct>>32), byte(acct>>24), byte(acct>>16), byte(acct>>8), byte(acct)
-	copy(idBytes[5:], random[5:akidRandLen])
-	akid := akidPrefix + base32.StdEncoding.EncodeToString(idBytes[:])
+	copy(idBytes[5:], raw[headerLen:])
+	var akidBuf [akidLen]byte
+	copy(akidBuf[:], akidPrefix)
+	base32.StdEncoding.Encode(akidBuf[len(akidPrefix):], idBytes[:])
+	akid := string(akidBuf[:])
 
-	raw := make([]byte, headerLen, headerLen+len(plain)+tagLen)
+	raw = append(raw[:headerLen], encodingRaw)
+	raw = appendRecord(raw, &s)
+	if packed, ok := r.codecs.compress(raw[headerLen+1:]); ok {
+		raw = append(raw[:headerLen], packed...)
+	}
+	if base64.StdEncoding.EncodedLen(len(raw)+tagLen) > MaxTokenLen {
+		return Credentials{}, ErrTooLarge
+	}
 	raw[0] = tokenVersion
 	binary.BigEndian.PutUint32(raw[1:], k.id)
-	copy(raw[5:], random[akidRandLen:])
 	var ad [headerLen + akidLen]byte
-	raw = k.aead.Seal(raw, raw[5:headerLen], plain, additionalData(&ad, raw[:headerLen], akid))
+	raw = k.aead.Seal(raw[:headerLen], raw[5:headerLen], raw[headerLen:], additionalData(&ad, raw[:headerLen], akid))
+	var text [1024]byte // typical tokens fit; longer ones grow onto the heap
 	return Credentials{
 		AccessKeyID:     akid,
 		SecretAccessKey: k.secret(akid, raw),
-		SessionToken:    tokenEncoding.EncodeToString(raw),
+		SessionToken:    string(tokenEncoding.AppendEncode(text[:0], raw)),
 		Expiration:      s.Expires.UTC(),
 	}, nil
 }
@@ -196,7 +203,9 @@ func (k *ringKey) secret(akid string, raw []byte) string {
 	n += copy(msg[n:], raw[:headerLen])
 	n += copy(msg[n:], raw[len(raw)-tagLen:])
 	sum := k.mac.sum(msg[:n])
-	return base64.StdEncoding.EncodeToString(sum[:secretLen])
+	var text [secretLen * 4 / 3]byte
+	base64.StdEncoding.Encode(text[:], sum[:secretLen])
+	return string(text[:])
 }
 
 // additionalData fills buf with the authenticated header and access key ID.

@@ -5,6 +5,7 @@ import (
 	"rolegate/internal/api/query"
 	"rolegate/internal/ec2"
 	"rolegate/internal/gate"
+	"rolegate/internal/iam"
 )
 
 // Version is the EC2 API version.
@@ -69,8 +70,8 @@ func (a *API) instanceCheck(c *gate.Call, action, id string) gate.Check {
 	if err != nil {
 		return chk
 	}
-	chk.ResourceTags = in.TagMap()
 	for _, t := range in.Tags {
+		chk.ResourceTags = append(chk.ResourceTags, iam.Tag(t))
 		chk.Keys = append(chk.Keys, gate.Key{Name: "ec2:ResourceTag/" + t.Key, Values: []string{t.Value}})
 	}
 	chk.Keys = append(chk.Keys, gate.Key{Name: "ec2:InstanceType", Values: []string{in.InstanceType}},
@@ -111,12 +112,7 @@ func passRole(p *ec2.Profile, instance string) gate.Check {
 	if instance != "" {
 		chk.Keys = append(chk.Keys, gate.Key{Name: "iam:AssociatedResourceArn", Values: []string{instance}})
 	}
-	if len(p.Role.Tags) > 0 {
-		chk.ResourceTags = map[string]string{}
-		for _, t := range p.Role.Tags {
-			chk.ResourceTags[t.Key] = t.Value
-		}
-	}
+	chk.ResourceTags = p.Role.Tags
 	return chk
 }
 

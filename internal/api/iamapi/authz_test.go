@@ -126,7 +126,11 @@ func TestResourcesAndConditionKeys(t *testing.T) {
 					tc.action, tc.resource, tc.account)
 			}
 			if len(chk.ResourceTags) != 0 || len(tc.tags) != 0 {
-				if !reflect.DeepEqual(chk.ResourceTags, tc.tags) {
+				got := map[string]string{}
+				for _, t := range chk.ResourceTags {
+					got[t.Key] = t.Value
+				}
+				if !reflect.DeepEqual(got, tc.tags) {
 					t.Errorf("resource tags = %v, want %v", chk.ResourceTags, tc.tags)
 				}
 			}

@@ -190,18 +190,6 @@ func requestTagKeys(ts []iam.Tag) []gate.Key {
 	return append(keys, gate.Key{Name: "aws:TagKeys", Values: names})
 }
 
-// tagMap turns tags into the map of aws:ResourceTag values.
-func tagMap(ts []iam.Tag) map[string]string {
-	if len(ts) == 0 {
-		return nil
-	}
-	m := make(map[string]string, len(ts))
-	for _, t := range ts {
-		m[t.Key] = t.Value
-	}
-	return m
-}
-
 // members returns the tags of a possibly nil list.
 func (l *tagListXML) members() []tagXML {
 	if l == nil {

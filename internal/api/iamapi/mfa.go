@@ -157,7 +157,7 @@ func (a *API) deleteVirtualMFADevice(c *gate.Call, p query.Params) (gate.Check, 
 	}
 	for _, d := range ds {
 		if d.Serial() == serial {
-			chk.ResourceTags = tagMap(d.Tags)
+			chk.ResourceTags = d.Tags
 		}
 	}
 	return chk, func() (any, error) {

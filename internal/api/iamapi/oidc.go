@@ -25,7 +25,7 @@ func (a *API) oidcCheck(c *gate.Call, action, providerARN string) (gate.Check, e
 	}
 	return described(gate.Check{Action: action, Resource: providerARN, ResourceAccount: foreignAccount(c, providerARN)},
 		func() (*iam.OIDCProvider, error) { return a.IAM.OIDCProvider(ctx(c), providerARN) },
-		func(chk *gate.Check, op *iam.OIDCProvider) { chk.ResourceTags = tagMap(op.Tags) })
+		func(chk *gate.Check, op *iam.OIDCProvider) { chk.ResourceTags = op.Tags })
 }
 
 // ownProvider loads a provider of the caller's account.

@@ -83,7 +83,7 @@ func (a *API) policyCheck(c *gate.Call, action, policyARN string) (gate.Check, e
 	}
 	return described(gate.Check{Action: action, Resource: policyARN, ResourceAccount: foreignAccount(c, policyARN)},
 		func() (*iam.ManagedPolicy, error) { return a.IAM.Policy(ctx(c), policyARN) },
-		func(chk *gate.Check, mp *iam.ManagedPolicy) { chk.ResourceTags = tagMap(mp.Tags) })
+		func(chk *gate.Check, mp *iam.ManagedPolicy) { chk.ResourceTags = mp.Tags })
 }
 
 // visiblePolicy loads a policy the caller's account may read: its own or an AWS managed one.

@@ -43,7 +43,7 @@ func (a *API) profileCheck(c *gate.Call, action, profileName string) (gate.Check
 			return ip, err
 		},
 		func(chk *gate.Check, ip *iam.InstanceProfile) {
-			chk.Resource, chk.ResourceTags = ip.ARN(), tagMap(ip.Tags)
+			chk.Resource, chk.ResourceTags = ip.ARN(), ip.Tags
 		})
 }
 

@@ -52,7 +52,7 @@ func (a *API) roleCheck(c *gate.Call, action, roleName string) (gate.Check, erro
 	return described(gate.Check{Action: action, Resource: arn(c, "role/"+roleName)},
 		func() (*iam.Role, error) { return a.IAM.Role(ctx(c), c.Account(), roleName) },
 		func(chk *gate.Check, r *iam.Role) {
-			chk.Resource, chk.ResourceTags = r.ARN(), tagMap(r.Tags)
+			chk.Resource, chk.ResourceTags = r.ARN(), r.Tags
 			boundaryKey(chk, action, r.Boundary)
 		})
 }

@@ -40,7 +40,7 @@ func (a *API) userCheck(c *gate.Call, action, userName string) (gate.Check, erro
 	return described(gate.Check{Action: action, Resource: arn(c, "user/"+userName)},
 		func() (*iam.User, error) { return a.IAM.User(ctx(c), c.Account(), userName) },
 		func(chk *gate.Check, u *iam.User) {
-			chk.Resource, chk.ResourceTags = u.ARN(), tagMap(u.Tags)
+			chk.Resource, chk.ResourceTags = u.ARN(), u.Tags
 			boundaryKey(chk, action, u.Boundary)
 		})
 }

@@ -11,11 +11,26 @@ import (
 // auditEvent starts the CloudTrail-shaped event of a call.
 func auditEvent(c *gate.Call, readOnly bool) *audit.Event {
 	return &audit.Event{
-		UserIdentity: auditIdentity(c.Identity), EventTime: c.Now.UTC().Truncate(time.Second), EventSource: c.Service + ".amazonaws.com",
+		UserIdentity: auditIdentity(c.Identity), EventTime: c.Now.UTC().Truncate(time.Second), EventSource: eventSource(c.Service),
 		EventName: c.Operation, AWSRegion: c.Region, SourceIPAddress: c.SourceIP, UserAgent: c.UserAgent,
 		RequestID: c.RequestID, EventID: c.RequestID, ReadOnly: readOnly, ManagementEvent: c.Service != "s3",
 		RecipientAccountID: c.Identity.Account,
 	}
+}
+
+// eventSource is CloudTrail's eventSource of a service: its endpoint host name.
+func eventSource(service string) string {
+	switch service { // the services rolegate serves, without building the string on each request
+	case "sts":
+		return "sts.amazonaws.com"
+	case "iam":
+		return "iam.amazonaws.com"
+	case "s3":
+		return "s3.amazonaws.com"
+	case "ec2":
+		return "ec2.amazonaws.com"
+	}
+	return service + ".amazonaws.com"
 }
 
 // auditIdentity describes the caller as CloudTrail's userIdentity does, with the session issuer

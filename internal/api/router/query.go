@@ -87,7 +87,7 @@ func (rt *Router) readForm(r *http.Request, sig *sigv4.Request) (query.Params, e
 			rt.bodies.Put(buf)
 		}
 	}()
-	if _, err := buf.ReadFrom(io.LimitReader(r.Body, maxQueryBody+1)); err != nil {
+	if err := readLimited(buf, r.Body, maxQueryBody+1); err != nil {
 		return query.Params{}, awserr.New(awserr.InvalidRequest, "The request body could not be read.")
 	}
 	body := buf.Bytes()
@@ -95,12 +95,33 @@ func (rt *Router) readForm(r *http.Request, sig *sigv4.Request) (query.Params, e
 		return query.Params{}, awserr.New(awserr.InvalidRequest, "The request body is too large.")
 	}
 	sum := sha256.Sum256(body)
-	sig.BodySHA256 = hex.EncodeToString(sum[:])
+	var text [2 * sha256.Size]byte
+	hex.Encode(text[:], sum[:])
+	sig.BodySHA256 = string(text[:])
 	p, err := query.Parse(string(body), r.URL.RawQuery)
 	if err != nil {
 		return query.Params{}, awserr.New(awserr.MalformedQueryString, "The request body or query string is not a valid form.")
 	}
 	return p, nil
+}
+
+// readLimited appends up to limit bytes of r to buf, reading into buf's spare capacity (as
+// bytes.Buffer.ReadFrom does, without wrapping r in an io.LimitedReader for every request).
+func readLimited(buf *bytes.Buffer, r io.Reader, limit int) error {
+	for buf.Len() < limit {
+		buf.Grow(min(limit-buf.Len(), 512))
+		b := buf.AvailableBuffer()
+		b = b[:min(cap(b), limit-buf.Len())]
+		n, err := r.Read(b)
+		buf.Write(b[:n])
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // authError renders an authentication failure in the words of svc's dialect.

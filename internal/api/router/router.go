@@ -68,19 +68,20 @@ type Router struct {
 
 // dateText is a Date header value and the second it names.
 type dateText struct {
-	unix int64
-	text string
+	unix   int64
+	header []string // one value; capacity one, so an Add to it cannot write into the shared array
 }
 
-// date returns the Date header of now, formatted once per second.
-func (rt *Router) date(now time.Time) string {
+// date returns the Date header of now, formatted once per second and shared by the responses of
+// that second.
+func (rt *Router) date(now time.Time) []string {
 	u := now.Unix()
 	if d := rt.dates.Load(); d != nil && d.unix == u {
-		return d.text
+		return d.header
 	}
-	d := &dateText{unix: u, text: now.UTC().Format(http.TimeFormat)}
+	d := &dateText{unix: u, header: []string{now.UTC().Format(http.TimeFormat)}}
 	rt.dates.Store(d)
-	return d.text
+	return d.header
 }
 
 // New returns the router.
@@ -98,7 +99,7 @@ const HealthPath = "/_rolegate/health"
 func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	requestID := rt.cfg.IDs.RequestID()
 	// Clients estimate their clock skew from Date; it must be the server's clock.
-	w.Header()["Date"] = []string{rt.date(rt.cfg.Now())}
+	w.Header()["Date"] = rt.date(rt.cfg.Now())
 	defer func() {
 		if v := recover(); v != nil {
 			rt.cfg.Log.Error("panic serving request", "request_id", requestID, "panic", v)

@@ -8,6 +8,7 @@ import (
 
 	"rolegate/internal/api/awserr"
 	"rolegate/internal/gate"
+	"rolegate/internal/iam"
 )
 
 // keyValue is one S3 condition key of a request.
@@ -87,7 +88,9 @@ func (a *API) check(q *request, action, key string) gate.Check {
 			chk.ResourcePolicyName = "bucket policy of " + q.bucket
 		}
 		if q.op.level == bucket && !q.op.perKey {
-			chk.ResourceTags = q.b.Tags
+			for k, v := range q.b.Tags {
+				chk.ResourceTags = append(chk.ResourceTags, iam.Tag{Key: k, Value: v})
+			}
 		}
 	}
 	chk.Keys = append(chk.Keys, authKeys(q)...)

@@ -42,7 +42,7 @@ func (a *API) roleCheck(c *gate.Call, action, roleARN string) (gate.Check, *iam.
 	role, err := a.IAM.RoleByARN(c.Ctx, roleARN)
 	switch {
 	case err == nil:
-		chk.ResourcePolicy, chk.ResourceTags = role.TrustPolicy, tagMap(role)
+		chk.ResourcePolicy, chk.ResourceTags = role.TrustPolicy, role.Tags
 	case iam.IsNoSuchEntity(err) || isValidation(err):
 		// AWS answers AccessDenied for a role that does not exist: without a trust policy the
 		// gate can only deny.
@@ -58,17 +58,6 @@ func (a *API) roleCheck(c *gate.Call, action, roleARN string) (gate.Check, *iam.
 func isValidation(err error) bool {
 	var e *awserr.Error
 	return errors.As(err, &e) && e.Code == awserr.ValidationError
-}
-
-func tagMap(r *iam.Role) map[string]string {
-	if len(r.Tags) == 0 {
-		return nil
-	}
-	m := make(map[string]string, len(r.Tags))
-	for _, t := range r.Tags {
-		m[t.Key] = t.Value
-	}
-	return m
 }
 
 func (a *API) assumeRole(c *gate.Call, p query.Params) (gate.Check, query.Work, error) {

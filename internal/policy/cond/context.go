@@ -56,8 +56,12 @@ func (c *Context) Reset() {
 }
 
 // Set sets the single-valued key to value, replacing any earlier value of the key.
-func (c *Context) Set(key, value string) {
-	e := c.slot(key)
+func (c *Context) Set(key, value string) { c.SetKey(NewKey(key), value) }
+
+// SetKey is Set for a key prepared with NewKey, sparing the hashing of its name: callers that
+// set the same keys on every request prepare them once.
+func (c *Context) SetKey(k Key, value string) {
+	e := c.slot(k)
 	e.value, e.values, e.multi = value, nil, false
 }
 
@@ -65,19 +69,18 @@ func (c *Context) Set(key, value string) {
 // kept, not copied: the caller must not change it while the context is in use. An empty
 // (or nil) slice is a present key with an empty set.
 func (c *Context) SetMulti(key string, values []string) {
-	e := c.slot(key)
+	e := c.slot(NewKey(key))
 	e.value, e.values, e.multi = "", values, true
 }
 
-func (c *Context) slot(key string) *entry {
-	h := foldHash(key)
+func (c *Context) slot(k Key) *entry {
 	for i := range c.entries {
-		if e := &c.entries[i]; e.hash == h && strings.EqualFold(e.key, key) {
-			e.key = key
+		if e := &c.entries[i]; e.hash == k.hash && strings.EqualFold(e.key, k.name) {
+			e.key = k.name
 			return e
 		}
 	}
-	c.entries = append(c.entries, entry{hash: h, key: key})
+	c.entries = append(c.entries, entry{hash: k.hash, key: k.name})
 	return &c.entries[len(c.entries)-1]
 }
 
