@@ -55,7 +55,9 @@ func (c *readCache) put(k cacheKey, gen uint64, v any) {
 // cachedRead returns the record that read loads from the store, from the cache when the
 // account's generation has not moved since it was stored. The generation is taken before the
 // read, so a write that commits during the read leaves an entry that is already stale.
-func cachedRead[T any](ctx context.Context, s *Service, t store.Table, account, name string, read func(tx store.Tx) (*T, error)) (*T, error) {
+// read is a method expression rather than a closure, so that a cache hit allocates only the copy.
+func cachedRead[T any](ctx context.Context, s *Service, t store.Table, account, name string,
+	read func(s *Service, tx store.Tx, account, name string) (*T, error)) (*T, error) {
 	k := newCacheKey(t, account, name)
 	gen := s.Generation(account)
 	if v, ok := s.reads.get(k, gen); ok {
@@ -65,7 +67,7 @@ func cachedRead[T any](ctx context.Context, s *Service, t store.Table, account, 
 	var out *T
 	err := s.view(ctx, func(tx store.Tx) error {
 		var err error
-		out, err = read(tx)
+		out, err = read(s, tx, account, name)
 		return err
 	})
 	if err != nil {

@@ -59,7 +59,7 @@ func (s *Service) checkTrust(doc string) error {
 
 // Role returns a role by name.
 func (s *Service) Role(ctx context.Context, account, name string) (*Role, error) {
-	return cachedRead(ctx, s, tRole, account, name, func(tx store.Tx) (*Role, error) { return s.role(tx, account, name) })
+	return cachedRead(ctx, s, tRole, account, name, (*Service).role)
 }
 
 func (s *Service) role(tx store.Tx, account, name string) (*Role, error) {

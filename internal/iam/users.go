@@ -31,7 +31,7 @@ func (s *Service) CreateUser(ctx context.Context, account, name, path, boundary 
 
 // User returns a user by name.
 func (s *Service) User(ctx context.Context, account, name string) (*User, error) {
-	return cachedRead(ctx, s, tUser, account, name, func(tx store.Tx) (*User, error) { return s.user(tx, account, name) })
+	return cachedRead(ctx, s, tUser, account, name, (*Service).user)
 }
 
 func (s *Service) user(tx store.Tx, account, name string) (*User, error) {

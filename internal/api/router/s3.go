@@ -13,7 +13,7 @@ import (
 func (rt *Router) serveS3(w http.ResponseWriter, r *http.Request, requestID string, sig *sigv4.Request, auth *sigv4.Auth, perr error, hostBucket string) {
 	now := rt.cfg.Now()
 	in := &S3Request{HostBucket: hostBucket, Sig: sig}
-	id := &authn.Identity{Kind: authn.Anonymous}
+	var id *authn.Identity
 	region := ""
 	switch {
 	case errors.Is(perr, sigv4.ErrMissingAuth):
@@ -27,6 +27,9 @@ func (rt *Router) serveS3(w http.ResponseWriter, r *http.Request, requestID stri
 		} else {
 			id, in.Auth, in.Key = got, auth, key
 		}
+	}
+	if id == nil {
+		id = &authn.Identity{Kind: authn.Anonymous}
 	}
 	c := rt.newCall(r, requestID, "s3", id, region, now)
 	if rt.cfg.S3 == nil {

@@ -36,6 +36,7 @@ type request struct {
 	// What prepare read from a small body: CreateBucket's region, PutBucketTagging's tags.
 	region string
 	tags   map[string]string
+	audit  auditParams
 }
 
 // ServeS3 implements router.S3.
@@ -53,7 +54,7 @@ func (a *API) ServeS3(w http.ResponseWriter, r *http.Request, c *gate.Call, in *
 		a.fail(q, authError(in.AuthErr, in))
 		return
 	}
-	q.op = route(r.Method, q.bucket, q.key, r.URL.Query(), r.Header)
+	q.op = route(r.Method, q.bucket, q.key, q.query, r.Header)
 	if q.op == nil {
 		a.fail(q, awserr.New(awserr.MethodNotAllowed, "The specified method is not allowed against this resource.").
 			With("Method", r.Method).With("ResourceType", resourceType(q)))
@@ -64,7 +65,8 @@ func (a *API) ServeS3(w http.ResponseWriter, r *http.Request, c *gate.Call, in *
 		return
 	}
 	c.Operation = q.op.name
-	c.AuditParams = auditParams{bucket: q.bucket, key: q.key, host: r.Host}
+	q.audit = auditParams{bucket: q.bucket, key: q.key, host: r.Host}
+	c.AuditParams = &q.audit // a pointer into q: no second allocation
 	if err := a.authorize(q); err != nil {
 		a.fail(q, err)
 		return
@@ -97,7 +99,13 @@ func address(r *http.Request, hostBucket string) (bucket, key string) {
 
 // hostID is the x-amz-id-2 value: an opaque token derived from the request id.
 func hostID(requestID string) string {
-	return strings.ReplaceAll(requestID, "-", "") + "rolegate"
+	b := make([]byte, 0, 64)
+	for i := 0; i < len(requestID); i++ {
+		if c := requestID[i]; c != '-' {
+			b = append(b, c)
+		}
+	}
+	return string(append(b, "rolegate"...))
 }
 
 // auditParams is the requestParameters of an S3 call's audit record, as CloudTrail writes them.

@@ -25,7 +25,6 @@ func objectARN(b, key string) string { return "arn:aws:s3:::" + b + "/" + key }
 func (a *API) authorize(q *request) error {
 	if q.op.level != service && q.op != ops.CreateBucket {
 		b, err := a.S3.Bucket(q.c.Ctx, q.bucket)
-		var ae *awserr.Error
 		switch {
 		case err == nil:
 			q.b = b
@@ -34,7 +33,7 @@ func (a *API) authorize(q *request) error {
 				// SDKs find a bucket's region with an anonymous HeadBucket.
 				q.w.Header().Set("x-amz-bucket-region", b.Region)
 			}
-		case errors.As(err, &ae) && ae.Code == awserr.NoSuchBucket:
+		case isNoSuchBucket(err):
 			if q.c.Authorize(a.check(q, q.op.action, q.key)) != nil {
 				return accessDeniedOr(q.c)
 			}
@@ -93,11 +92,18 @@ func (a *API) check(q *request, action, key string) gate.Check {
 			}
 		}
 	}
-	chk.Keys = append(chk.Keys, authKeys(q)...)
+	chk.Keys = authKeys(q)
 	if q.op.keys != nil {
 		chk.Keys = append(chk.Keys, q.op.keys(q)...)
 	}
 	return chk
+}
+
+// isNoSuchBucket reports an error that says the bucket does not exist. (Its own function: the
+// target of errors.As escapes to the heap, which the request that found its bucket should not pay.)
+func isNoSuchBucket(err error) bool {
+	var ae *awserr.Error
+	return errors.As(err, &ae) && ae.Code == awserr.NoSuchBucket
 }
 
 // authKeys are the keys every signed S3 request carries: how it was signed.
@@ -109,9 +115,14 @@ func authKeys(q *request) []keyValue {
 	if q.in.Auth.Presigned {
 		authType = "REST-QUERY-STRING"
 	}
-	// One array backs every value: this runs on every signed request.
-	vals := []string{authType, "AWS4-HMAC-SHA256", q.in.Auth.PayloadHash, ""}
-	keys := make([]keyValue, 3, 4)
+	// One allocation backs the keys, their values and room for the operation's own keys: this
+	// runs on every signed request.
+	arr := new(struct {
+		vals [4]string
+		keys [8]keyValue
+	})
+	arr.vals = [4]string{authType, "AWS4-HMAC-SHA256", q.in.Auth.PayloadHash, ""}
+	vals, keys := arr.vals[:], arr.keys[:3]
 	keys[0] = keyValue{Name: "s3:authType", Values: vals[0:1:1]}
 	keys[1] = keyValue{Name: "s3:signatureversion", Values: vals[1:2:2]}
 	keys[2] = keyValue{Name: "s3:x-amz-content-sha256", Values: vals[2:3:3]}

@@ -107,9 +107,14 @@ func (a *API) assumeRole(c *gate.Call, p query.Params) (gate.Check, query.Work, 
 	if err != nil {
 		return chk, nil, err
 	}
-	// One backing array for the keys and their single values: this runs on every AssumeRole.
-	vals := []string{name, externalID, sourceIdentity, "true", "0"}
-	chk.Keys = make([]gate.Key, 0, 5+len(sp.tags)+2)
+	// One allocation for the keys and their single values: this runs on every AssumeRole.
+	arr := new(struct {
+		vals [5]string
+		keys [8]gate.Key
+	})
+	arr.vals = [5]string{name, externalID, sourceIdentity, "true", "0"}
+	vals := arr.vals[:]
+	chk.Keys = arr.keys[:0]
 	chk.Keys = append(chk.Keys, gate.Key{Name: "sts:RoleSessionName", Values: vals[0:1:1]})
 	if hasExternal {
 		chk.Keys = append(chk.Keys, gate.Key{Name: "sts:ExternalId", Values: vals[1:2:2]})
