@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -234,5 +235,33 @@ func TestCombineRounds(t *testing.T) {
 	}
 	if m := median(nil); m != 0 {
 		t.Errorf("median of nothing = %v", m)
+	}
+}
+
+func TestSettleMeasuresTheProcessCPU(t *testing.T) {
+	busy := exec.Command("sh", "-c", "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done; sleep 30")
+	if err := busy.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &Proc{Name: "sh", cmd: busy, exited: make(chan struct{})}
+	t.Cleanup(func() { busy.Process.Kill(); busy.Wait() })
+	before, err := p.cpuTicks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The loop keeps the shell busy for a while; settle returns once it sleeps.
+	if err := p.settle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	after, err := p.cpuTicks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after <= before {
+		t.Errorf("CPU ticks went from %d to %d while the shell counted", before, after)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if again, _ := p.cpuTicks(); again > after+1 {
+		t.Errorf("settle returned while the process was still busy: %d ticks, then %d", after, again)
 	}
 }

@@ -159,7 +159,8 @@ func compare(ctx context.Context, o *Options, bin, dir, work string, rep *Report
 	if peers[1], err = motoPeer(ctx, mo); err != nil {
 		return err
 	}
-	targets := []target{{label: "ceiling", base: rg.Base, load: o.Load, call: func() (*Call, error) { return health(), nil }}}
+	procs := map[string]*Proc{rg.Base: rg, mo.Base: mo}
+	targets := []target{{label: "ceiling", base: rg.Base, proc: rg, load: o.Load, call: func() (*Call, error) { return health(), nil }}}
 	slot := make([]int, 0, len(ops)*len(peers)) // index of each point's target, -1 when skipped
 	for i, op := range ops {
 		for _, p := range peers {
@@ -173,7 +174,7 @@ func compare(ctx context.Context, o *Options, bin, dir, work string, rep *Report
 				return err
 			}
 			slot = append(slot, len(targets))
-			targets = append(targets, target{label: op.Name + " on " + p.Name, base: p.Base, load: o.Load,
+			targets = append(targets, target{label: op.Name + " on " + p.Name, base: p.Base, proc: procs[p.Base], load: o.Load,
 				call: func() (*Call, error) { return signAndCheck(ctx, op, p) }})
 		}
 	}
@@ -242,8 +243,8 @@ func scale(ctx context.Context, o *Options, bin string, dirs []string, work stri
 		light := o.Load
 		light.Threads, light.Connections, light.Warmup = 1, lightConnections, 0
 		targets = append(targets,
-			target{label: strconv.Itoa(m.Policies) + " full", base: rg.Base, call: call, load: o.Load},
-			target{label: strconv.Itoa(m.Policies) + " light", base: rg.Base, call: call, load: light})
+			target{label: strconv.Itoa(m.Policies) + " full", base: rg.Base, proc: rg, call: call, load: o.Load},
+			target{label: strconv.Itoa(m.Policies) + " light", base: rg.Base, proc: rg, call: call, load: light})
 	}
 	res, err := runRounds(ctx, o, work, targets)
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -169,6 +170,61 @@ func (p *Proc) Memory() (rss, peak int64, err error) {
 	}
 	return rss, peak, sc.Err()
 }
+
+// cpuTicks returns the CPU time the process has used so far, user and system, in clock ticks.
+func (p *Proc) cpuTicks() (int64, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(p.cmd.Process.Pid) + "/stat")
+	if err != nil {
+		return 0, err
+	}
+	// The command name (field 2) may hold spaces: count fields after its closing parenthesis,
+	// where utime and stime are the 12th and 13th.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, fmt.Errorf("unexpected /proc stat line of %s", p.Name)
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0, fmt.Errorf("unexpected /proc stat line of %s", p.Name)
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err := errors.Join(err1, err2); err != nil {
+		return 0, err
+	}
+	return utime + stime, nil
+}
+
+// settle waits until the process is idle: at most one clock tick (10 ms) of CPU in a 100 ms
+// window, or settleTimeout. A nil process is idle.
+func (p *Proc) settle(ctx context.Context) error {
+	if p == nil {
+		return nil
+	}
+	last, err := p.cpuTicks()
+	if err != nil {
+		return err
+	}
+	for deadline := time.Now().Add(settleTimeout); time.Now().Before(deadline); {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+		now, err := p.cpuTicks()
+		if err != nil {
+			return err
+		}
+		if now-last <= 1 {
+			return nil
+		}
+		last = now
+	}
+	return nil // busy with work of its own (a timer, a checkpoint): measure anyway
+}
+
+// settleTimeout bounds the wait for a server to finish the requests a load point left behind.
+const settleTimeout = 10 * time.Second
 
 // Stop ends the process: SIGTERM, then SIGKILL after 15 s.
 func (p *Proc) Stop() {

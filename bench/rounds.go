@@ -10,6 +10,7 @@ import (
 type target struct {
 	label string
 	base  string
+	proc  *Proc // the server behind base, waited on after each run until it is idle
 	call  func() (*Call, error)
 	load  Load
 }
@@ -32,6 +33,9 @@ func runRounds(ctx context.Context, o *Options, work string, targets []target) (
 		if _, err := runWrk(ctx, o.Wrk, work, t.base, c, warm); err != nil {
 			return nil, err
 		}
+		if err := t.proc.settle(ctx); err != nil {
+			return nil, err
+		}
 	}
 	rounds := max(1, o.Rounds)
 	for r := range rounds {
@@ -47,6 +51,11 @@ func runRounds(ctx context.Context, o *Options, work string, targets []target) (
 				return nil, err
 			}
 			per[i] = append(per[i], res)
+			// wrk stops with requests in flight; a slow server (moto) goes on answering them for up
+			// to a second, and that work must not fall on the next point.
+			if err := t.proc.settle(ctx); err != nil {
+				return nil, err
+			}
 		}
 		o.logf("round %d/%d done", r+1, rounds)
 	}
