@@ -262,14 +262,16 @@ func scale(ctx context.Context, o *Options, bin string, dirs []string, work stri
 	return sps, nil
 }
 
-// tree describes the commit of the repository at root, and whether files differ from it.
+// tree describes the commit of the repository at root, and whether files other than the
+// harness's own outputs (BENCHMARKS.md, bench/results) differ from it.
 func tree(ctx context.Context, root string) string {
 	out, err := exec.CommandContext(ctx, "git", "-C", root, "log", "-1", "--format=%h (%s)").Output()
 	if err != nil {
 		return "unknown (not a git checkout)"
 	}
 	t := strings.TrimSpace(string(out))
-	if st, err := exec.CommandContext(ctx, "git", "-C", root, "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(st) > 0 {
+	if st, err := exec.CommandContext(ctx, "git", "-C", root, "status", "--porcelain", "--untracked-files=no",
+		"--", ".", ":(exclude)BENCHMARKS.md", ":(exclude)bench/results").Output(); err == nil && len(st) > 0 {
 		t += " with uncommitted changes"
 	}
 	return t
