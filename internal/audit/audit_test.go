@@ -23,11 +23,13 @@ func TestRecordScrubsSecretsAndTailShowsLastEvents(t *testing.T) {
 		AccessKeyID     string `json:"AccessKeyId"`
 		SecretAccessKey string
 		SessionToken    string
+		Provider        string `xml:",omitempty"` // empty: left out, as the API's answer leaves it out
+		Audience        string // empty but not omitempty: written
 	}
 	for i := range 5 {
 		l.Record(&Event{EventName: "AssumeRole", EventTime: time.Unix(int64(i), 0).UTC(), RequestID: string(rune('a' + i)),
 			RequestParameters: map[string]string{"RoleArn": "arn:r", "TokenCode": "123456"},
-			ResponseElements:  map[string]any{"Credentials": creds{"ASIAX", "topsecret", "tok"}}})
+			ResponseElements:  map[string]any{"Credentials": creds{"ASIAX", "topsecret", "tok", "", ""}}})
 	}
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
@@ -47,8 +49,8 @@ func TestRecordScrubsSecretsAndTailShowsLastEvents(t *testing.T) {
 		t.Errorf("event = %s", first)
 	}
 	c := e["responseElements"].(map[string]any)["credentials"].(map[string]any)
-	if c["accessKeyId"] != "ASIAX" {
-		t.Errorf("response = %v", c)
+	if _, hasProvider := c["provider"]; c["accessKeyId"] != "ASIAX" || hasProvider || c["audience"] != "" {
+		t.Errorf("response = %v, want accessKeyId and an empty audience, no provider", c)
 	}
 	var out bytes.Buffer
 	if err := Tail(path, 2, false, nil, &out); err != nil {

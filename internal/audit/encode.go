@@ -28,6 +28,7 @@ type field struct {
 	key       string // the JSON member name, lower camel case, quoted, with its colon
 	embedded  bool   // an embedded struct whose fields are written in place
 	omitEmpty bool   // nil pointers, slices, maps and interfaces are left out
+	omitBlank bool   // an empty string is left out (a field tagged omitempty)
 }
 
 var (
@@ -58,6 +59,7 @@ func (e *encoder) info(t reflect.Type) *typeInfo {
 			index: i, key: string(appendJSONString(nil, lowerCamel(name))) + ":",
 			embedded:  f.Anonymous && k == reflect.Struct,
 			omitEmpty: k == reflect.Pointer || k == reflect.Slice || k == reflect.Map || k == reflect.Interface,
+			omitBlank: k == reflect.String && taggedOmitEmpty(f),
 		})
 	}
 	return ti
@@ -148,7 +150,7 @@ func (e *encoder) fields(b []byte, v reflect.Value, ti *typeInfo, first bool) ([
 			b, first = e.fields(b, fv, e.info(fv.Type()), first)
 			continue
 		}
-		if f.omitEmpty && fv.IsNil() {
+		if f.omitEmpty && fv.IsNil() || f.omitBlank && fv.Len() == 0 {
 			continue
 		}
 		if !first {
@@ -159,6 +161,18 @@ func (e *encoder) fields(b []byte, v reflect.Value, ti *typeInfo, first bool) ([
 		b = e.value(b, fv)
 	}
 	return b, first
+}
+
+// taggedOmitEmpty reports a field whose json or xml tag says omitempty: as the API leaves an
+// empty member out of its answer, CloudTrail's record leaves it out (AssumeRole's
+// responseElements carry no web-identity members).
+func taggedOmitEmpty(f reflect.StructField) bool {
+	for _, tag := range []string{"json", "xml"} {
+		if v, ok := f.Tag.Lookup(tag); ok && strings.Contains(v, ",omitempty") {
+			return true
+		}
+	}
+	return false
 }
 
 // fieldName is a field's name on the wire: its json tag, else its xml tag's last element, else

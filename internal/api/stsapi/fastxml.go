@@ -67,13 +67,13 @@ func (r assumeRoleResult) AppendAuditJSON(b []byte) []byte {
 		return audit.AppendString(b, v)
 	}
 	b = append(b, '{')
-	first := true
 	for _, f := range [...]struct{ name, v string }{{"subjectFromWebIdentityToken", r.SubjectFromWebIdentityToken},
 		{"audience", r.Audience}, {"provider", r.Provider}, {"sourceIdentity", r.SourceIdentity}} {
-		b = field(b, first, f.name, f.v)
-		first = false
+		if f.v != "" { // optional members, left out when empty as the API's answer leaves them out
+			b = append(field(b, true, f.name, f.v), ',')
+		}
 	}
-	b = append(b, `,"assumedRoleUser":{`...)
+	b = append(b, `"assumedRoleUser":{`...)
 	b = field(b, true, "arn", r.AssumedRoleUser.Arn)
 	b = field(b, false, "assumedRoleId", r.AssumedRoleUser.AssumedRoleId)
 	b = append(b, `},"credentials":{`...)

@@ -41,6 +41,7 @@ func TestHandWrittenAuditJSONMatchesTheEncoder(t *testing.T) {
 	size := 7
 	for _, r := range []assumeRoleResult{
 		{AssumedRoleUser: assumedRoleUserXML{"arn:a", "AROA:x"}, Credentials: credentialsXML{"ASIA", "se/cr+et", "tok", time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}},
+		{SourceIdentity: "bob", AssumedRoleUser: assumedRoleUserXML{"arn:a", "AROA:x"}, Credentials: credentialsXML{"ASIA", "se/cr+et", "tok", time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}},
 		{SubjectFromWebIdentityToken: "sub<", Audience: "aud", Provider: "https://iss", SourceIdentity: "alice", PackedPolicySize: &size,
 			AssumedRoleUser: assumedRoleUserXML{"arn:a", "AROA:x"}, Credentials: credentialsXML{"ASIA", "se/cr+et", "tok", time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}},
 	} {
