@@ -90,6 +90,7 @@ func (e *endpoint) grantFor(ctx context.Context, inst *ec2.Instance, now time.Ti
 		return g, nil
 	}
 	if err := e.m.trusts(ctx, inst, role, now); err != nil {
+		e.m.recordDelivery(inst, role, now, nil, err)
 		g.code = codeUnauthorized
 		g.message = "EC2 cannot assume the role " + role.Name + ".  Please see documentation at https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2.html#troubleshoot_iam-ec2_errors-info-doc."
 		e.m.cfg.Log.Warn("EC2 cannot assume the role of an instance profile", "instance", inst.ID, "role", role.ARN())
@@ -103,6 +104,7 @@ func (e *endpoint) grantFor(ctx context.Context, inst *ec2.Instance, now time.Ti
 	if err != nil {
 		return nil, err
 	}
+	e.m.recordDelivery(inst, role, now, is, nil)
 	g.creds = is.Credentials
 	g.updated = is.Session.Issued
 	e.grant = g

@@ -11,8 +11,10 @@ import (
 	"sync"
 	"time"
 
+	"rolegate/internal/audit"
 	"rolegate/internal/ec2"
 	"rolegate/internal/gate"
+	"rolegate/internal/idgen"
 	"rolegate/internal/sts"
 )
 
@@ -28,6 +30,10 @@ type Config struct {
 	// Rand draws token keys and nonces.
 	Rand io.Reader
 	Log  *slog.Logger
+	// Audit receives an event for every role session EC2 obtains or is refused for an instance,
+	// as CloudTrail records EC2's AssumeRole; nil records nothing. IDs names those events.
+	Audit *audit.Log
+	IDs   *idgen.Gen
 	// Host is the address endpoints listen on (default 127.0.0.1).
 	Host string
 }

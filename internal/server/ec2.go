@@ -21,7 +21,8 @@ type ec2Runtime struct {
 // ec2Service builds the EC2 service and its metadata endpoints, reopens the endpoints of the
 // instances stored as running, and returns the EC2 Query service.
 func (s *Server) ec2Service(g *gate.Gate, stsSvc *sts.Service) *query.Service {
-	md := imds.New(imds.Config{Profiles: s.iam, Gate: g, STS: stsSvc, Now: s.cfg.Now, Rand: s.cfg.Rand, Log: s.cfg.Log})
+	md := imds.New(imds.Config{Profiles: s.iam, Gate: g, STS: stsSvc, Now: s.cfg.Now, Rand: s.cfg.Rand, Log: s.cfg.Log,
+		Audit: s.auditor, IDs: s.ids})
 	svc := ec2.New(ec2.Config{Store: s.db, IDs: s.ids, Now: s.cfg.Now, Profiles: s.iam, Metadata: md, Log: s.cfg.Log})
 	s.ec2 = &ec2Runtime{svc: svc, md: md}
 	if err := svc.Resume(context.Background()); err != nil {
