@@ -11,15 +11,17 @@ import (
 
 // Log writes events to a JSON Lines file. It is safe for concurrent use.
 //
-// Recording appends to a batch under a lock; one writer goroutine takes the batch every
-// flushDelay (or as soon as it is half full), encodes it and writes it with one system call.
-// Requests therefore never wait on the disk nor wake the writer one by one, and Record blocks
-// only when a full batch is waiting: an event is never dropped.
+// Record encodes its event at once, while the caller's data is still in the processor's cache,
+// and appends the line to a batch under a lock; one writer goroutine takes the batch every
+// flushDelay (or as soon as it is half full) and writes it with one system call. Requests
+// therefore never wait on the disk nor wake the writer one by one, and Record blocks only when
+// a full batch is waiting: an event is never dropped.
 type Log struct {
 	f       *os.File
 	mu      sync.Mutex
 	full    *sync.Cond // signalled when the writer has taken the batch
-	batch   []*Event
+	batch   []byte     // encoded events, one per line, waiting for the writer
+	enc     encoder    // used under mu
 	closed  bool
 	err     error
 	wake    chan struct{} // a batch is half full
@@ -28,9 +30,9 @@ type Log struct {
 	closing sync.Once
 }
 
-// Bounds of the batch: Record blocks when batchSize events are waiting.
+// Bounds of the batch: Record blocks while batchBytes of encoded events are waiting.
 const (
-	batchSize  = 4096
+	batchBytes = 4 << 20
 	flushDelay = 20 * time.Millisecond
 )
 
@@ -46,8 +48,9 @@ func Open(path string) (*Log, error) {
 	return l, nil
 }
 
-// Record queues an event. Its RequestParameters and ResponseElements are scrubbed of secrets and
-// encoded by the writer, so the caller must not change them afterwards.
+// Record encodes an event, its RequestParameters and ResponseElements scrubbed of secrets, and
+// queues it for the file. The event is not kept: the caller may reuse it and what it points to
+// once Record returns.
 func (l *Log) Record(e *Event) {
 	if e.EventVersion == "" {
 		e.EventVersion = "1.08"
@@ -56,11 +59,12 @@ func (l *Log) Record(e *Event) {
 		e.EventType = "AwsApiCall"
 	}
 	l.mu.Lock()
-	for len(l.batch) >= batchSize && !l.closed {
+	for len(l.batch) >= batchBytes && !l.closed {
 		l.full.Wait()
 	}
-	l.batch = append(l.batch, e)
-	if len(l.batch) == batchSize/2 {
+	before := len(l.batch)
+	l.batch = append(e.appendJSON(l.batch, &l.enc), '\n')
+	if before < batchBytes/2 && len(l.batch) >= batchBytes/2 {
 		select {
 		case l.wake <- struct{}{}:
 		default:
@@ -71,12 +75,9 @@ func (l *Log) Record(e *Event) {
 
 func (l *Log) run() {
 	defer close(l.done)
-	w := bufio.NewWriterSize(l.f, 64<<10)
 	ticker := time.NewTicker(flushDelay)
 	defer ticker.Stop()
-	var line []byte
-	var enc encoder
-	var spare []*Event
+	var spare []byte
 	for {
 		stopping := false
 		select {
@@ -86,23 +87,16 @@ func (l *Log) run() {
 			stopping = true
 		}
 		l.mu.Lock()
-		events := l.batch
+		lines := l.batch
 		l.batch = spare[:0]
 		l.full.Broadcast()
 		l.mu.Unlock()
-		for _, e := range events {
-			line = append(e.appendJSON(line[:0], &enc), '\n')
-			if _, err := w.Write(line); err != nil {
+		if len(lines) > 0 {
+			if _, err := l.f.Write(lines); err != nil {
 				l.setErr(err)
 			}
 		}
-		if len(events) > 0 {
-			if err := w.Flush(); err != nil {
-				l.setErr(err)
-			}
-		}
-		clear(events)
-		spare = events
+		spare = lines
 		if stopping {
 			return
 		}
