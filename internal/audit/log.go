@@ -12,7 +12,7 @@ import (
 // Log writes events to a JSON Lines file. It is safe for concurrent use.
 //
 // Record encodes its event at once, while the caller's data is still in the processor's cache,
-// and appends the line to a batch under a lock; one writer goroutine takes the batch every
+// and appends the line to a batch under a short lock; one writer goroutine takes the batch every
 // flushDelay (or as soon as it is half full) and writes it with one system call. Requests
 // therefore never wait on the disk nor wake the writer one by one, and Record blocks only when
 // a full batch is waiting: an event is never dropped.
@@ -21,13 +21,19 @@ type Log struct {
 	mu      sync.Mutex
 	full    *sync.Cond // signalled when the writer has taken the batch
 	batch   []byte     // encoded events, one per line, waiting for the writer
-	enc     encoder    // used under mu
+	scratch sync.Pool  // of *scratch: a line being encoded outside the lock
 	closed  bool
 	err     error
 	wake    chan struct{} // a batch is half full
 	stop    chan struct{}
 	done    chan struct{}
 	closing sync.Once
+}
+
+// scratch is one Record's encoding buffer and encoder (whose per-type tables it keeps).
+type scratch struct {
+	line []byte
+	enc  encoder
 }
 
 // Bounds of the batch: Record blocks while batchBytes of encoded events are waiting.
@@ -58,12 +64,17 @@ func (l *Log) Record(e *Event) {
 	if e.EventType == "" {
 		e.EventType = "AwsApiCall"
 	}
+	sc, _ := l.scratch.Get().(*scratch)
+	if sc == nil {
+		sc = new(scratch)
+	}
+	sc.line = append(e.appendJSON(sc.line[:0], &sc.enc), '\n')
 	l.mu.Lock()
 	for len(l.batch) >= batchBytes && !l.closed {
 		l.full.Wait()
 	}
 	before := len(l.batch)
-	l.batch = append(e.appendJSON(l.batch, &l.enc), '\n')
+	l.batch = append(l.batch, sc.line...)
 	if before < batchBytes/2 && len(l.batch) >= batchBytes/2 {
 		select {
 		case l.wake <- struct{}{}:
@@ -71,6 +82,7 @@ func (l *Log) Record(e *Event) {
 		}
 	}
 	l.mu.Unlock()
+	l.scratch.Put(sc)
 }
 
 func (l *Log) run() {
