@@ -100,7 +100,7 @@ func TestConcurrentRecordsAreAllWritten(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const writers, each = 8, 3 * batchBytes / 2 / 200 // about 200 bytes an event: enough to fill batches and block writers
+	const writers, each = 8, 3 * batchSize / 2 // enough to fill batches and block writers
 	var wg sync.WaitGroup
 	for w := range writers {
 		wg.Add(1)

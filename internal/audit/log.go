@@ -11,17 +11,15 @@ import (
 
 // Log writes events to a JSON Lines file. It is safe for concurrent use.
 //
-// Record encodes its event at once, while the caller's data is still in the processor's cache,
-// and appends the line to a batch under a short lock; one writer goroutine takes the batch every
-// flushDelay (or as soon as it is half full) and writes it with one system call. Requests
-// therefore never wait on the disk nor wake the writer one by one, and Record blocks only when
-// a full batch is waiting: an event is never dropped.
+// Recording appends to a batch under a lock; one writer goroutine takes the batch every
+// flushDelay (or as soon as it is half full), encodes it and writes it with one system call.
+// Requests therefore never wait on the disk nor wake the writer one by one, and Record blocks
+// only when a full batch is waiting: an event is never dropped.
 type Log struct {
 	f       *os.File
 	mu      sync.Mutex
 	full    *sync.Cond // signalled when the writer has taken the batch
-	batch   []byte     // encoded events, one per line, waiting for the writer
-	scratch sync.Pool  // of *scratch: a line being encoded outside the lock
+	batch   []*Event
 	closed  bool
 	err     error
 	wake    chan struct{} // a batch is half full
@@ -30,15 +28,9 @@ type Log struct {
 	closing sync.Once
 }
 
-// scratch is one Record's encoding buffer and encoder (whose per-type tables it keeps).
-type scratch struct {
-	line []byte
-	enc  encoder
-}
-
-// Bounds of the batch: Record blocks while batchBytes of encoded events are waiting.
+// Bounds of the batch: Record blocks when batchSize events are waiting.
 const (
-	batchBytes = 4 << 20
+	batchSize  = 4096
 	flushDelay = 20 * time.Millisecond
 )
 
@@ -54,9 +46,8 @@ func Open(path string) (*Log, error) {
 	return l, nil
 }
 
-// Record encodes an event, its RequestParameters and ResponseElements scrubbed of secrets, and
-// queues it for the file. The event is not kept: the caller may reuse it and what it points to
-// once Record returns.
+// Record queues an event. Its RequestParameters and ResponseElements are scrubbed of secrets and
+// encoded by the writer, so the caller must not change them afterwards.
 func (l *Log) Record(e *Event) {
 	if e.EventVersion == "" {
 		e.EventVersion = "1.08"
@@ -64,32 +55,28 @@ func (l *Log) Record(e *Event) {
 	if e.EventType == "" {
 		e.EventType = "AwsApiCall"
 	}
-	sc, _ := l.scratch.Get().(*scratch)
-	if sc == nil {
-		sc = new(scratch)
-	}
-	sc.line = append(e.appendJSON(sc.line[:0], &sc.enc), '\n')
 	l.mu.Lock()
-	for len(l.batch) >= batchBytes && !l.closed {
+	for len(l.batch) >= batchSize && !l.closed {
 		l.full.Wait()
 	}
-	before := len(l.batch)
-	l.batch = append(l.batch, sc.line...)
-	if before < batchBytes/2 && len(l.batch) >= batchBytes/2 {
+	l.batch = append(l.batch, e)
+	if len(l.batch) == batchSize/2 {
 		select {
 		case l.wake <- struct{}{}:
 		default:
 		}
 	}
 	l.mu.Unlock()
-	l.scratch.Put(sc)
 }
 
 func (l *Log) run() {
 	defer close(l.done)
+	w := bufio.NewWriterSize(l.f, 64<<10)
 	ticker := time.NewTicker(flushDelay)
 	defer ticker.Stop()
-	var spare []byte
+	var line []byte
+	var enc encoder
+	var spare []*Event
 	for {
 		stopping := false
 		select {
@@ -99,16 +86,23 @@ func (l *Log) run() {
 			stopping = true
 		}
 		l.mu.Lock()
-		lines := l.batch
+		events := l.batch
 		l.batch = spare[:0]
 		l.full.Broadcast()
 		l.mu.Unlock()
-		if len(lines) > 0 {
-			if _, err := l.f.Write(lines); err != nil {
+		for _, e := range events {
+			line = append(e.appendJSON(line[:0], &enc), '\n')
+			if _, err := w.Write(line); err != nil {
 				l.setErr(err)
 			}
 		}
-		spare = lines
+		if len(events) > 0 {
+			if err := w.Flush(); err != nil {
+				l.setErr(err)
+			}
+		}
+		clear(events)
+		spare = events
 		if stopping {
 			return
 		}

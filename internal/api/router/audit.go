@@ -9,8 +9,8 @@ import (
 )
 
 // auditEvent starts the CloudTrail-shaped event of a call.
-func auditEvent(c *gate.Call, readOnly bool) audit.Event {
-	return audit.Event{
+func auditEvent(c *gate.Call, readOnly bool) *audit.Event {
+	return &audit.Event{
 		UserIdentity: auditIdentity(c.Identity), EventTime: c.Now.UTC().Truncate(time.Second), EventSource: eventSource(c.Service),
 		EventName: c.Operation, AWSRegion: c.Region, SourceIPAddress: c.SourceIP, UserAgent: c.UserAgent,
 		RequestID: c.RequestID, EventID: c.RequestID, ReadOnly: readOnly, ManagementEvent: c.Service != "s3",

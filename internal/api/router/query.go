@@ -203,5 +203,5 @@ func (rt *Router) record(c *gate.Call, readOnly bool, params query.Params, res a
 	} else {
 		e.ResponseElements = res
 	}
-	rt.cfg.Audit.Record(&e)
+	rt.cfg.Audit.Record(e)
 }

@@ -48,7 +48,7 @@ func (rt *Router) serveS3(w http.ResponseWriter, r *http.Request, requestID stri
 		e.ErrorCode, e.ErrorMessage = string(f.Code), f.Message
 	}
 	if rt.cfg.Audit != nil {
-		rt.cfg.Audit.Record(&e)
+		rt.cfg.Audit.Record(e)
 	}
 }
 
