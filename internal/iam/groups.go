@@ -57,19 +57,10 @@ func (s *Service) GroupMembers(ctx context.Context, account, name string, p Page
 		type member struct {
 			User string `json:"user"`
 		}
-		ms, n, err := scanPage[member](tx, tMember, key(account, g.Name)+"/", p, nil)
-		if err != nil {
-			return err
-		}
-		next = n
-		for _, m := range ms {
-			u, err := s.user(tx, account, m.User)
-			if err != nil {
-				return err
-			}
-			users = append(users, u)
-		}
-		return nil
+		users, next, err = scanRefs(tx, tMember, key(account, g.Name)+"/", p, func(m *member) (*User, error) {
+			return s.user(tx, account, m.User)
+		})
+		return err
 	})
 	return g, users, next, err
 }
@@ -100,19 +91,10 @@ func (s *Service) GroupsForUser(ctx context.Context, account, userName string, p
 		type ref struct {
 			Group string `json:"group"`
 		}
-		refs, n, err := scanPage[ref](tx, tUserGroups, key(account, u.Name)+"/", p, nil)
-		if err != nil {
-			return err
-		}
-		next = n
-		for _, r := range refs {
-			g, err := s.group(tx, account, r.Group)
-			if err != nil {
-				return err
-			}
-			out = append(out, g)
-		}
-		return nil
+		out, next, err = scanRefs(tx, tUserGroups, key(account, u.Name)+"/", p, func(r *ref) (*Group, error) {
+			return s.group(tx, account, r.Group)
+		})
+		return err
 	})
 	return out, next, err
 }

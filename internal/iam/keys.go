@@ -74,19 +74,11 @@ func (s *Service) AccessKeys(ctx context.Context, account, userName string, p Pa
 		type ref struct {
 			ID string `json:"id"`
 		}
-		refs, n, err := scanPage[ref](tx, tUserKeys, key(account, userName)+"/", p, nil)
-		if err != nil {
-			return err
-		}
-		next = n
-		for _, r := range refs {
-			k, err := get[AccessKey](tx, tKey, r.ID)
-			if err != nil {
-				return err
-			}
-			out = append(out, k)
-		}
-		return nil
+		var err error
+		out, next, err = scanRefs(tx, tUserKeys, key(account, userName)+"/", p, func(r *ref) (*AccessKey, error) {
+			return get[AccessKey](tx, tKey, r.ID)
+		})
+		return err
 	})
 	return out, next, err
 }

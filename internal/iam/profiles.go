@@ -104,23 +104,15 @@ func (s *Service) InstanceProfilesForRole(ctx context.Context, account, roleName
 		type ref struct {
 			Profile string `json:"profile"`
 		}
-		refs, n, err := scanPage[ref](tx, tRoleProfiles, key(account, r.Name)+"/", p, nil)
-		if err != nil {
-			return err
-		}
-		next = n
-		for _, rf := range refs {
+		out, next, err = scanRefs(tx, tRoleProfiles, key(account, r.Name)+"/", p, func(rf *ref) (ProfileWithRoles, error) {
 			ip, err := s.profile(tx, account, rf.Profile)
 			if err != nil {
-				return err
+				return ProfileWithRoles{}, err
 			}
 			roles, err := s.profileRoles(tx, ip)
-			if err != nil {
-				return err
-			}
-			out = append(out, ProfileWithRoles{ip, roles})
-		}
-		return nil
+			return ProfileWithRoles{ip, roles}, err
+		})
+		return err
 	})
 	return out, next, err
 }

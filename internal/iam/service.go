@@ -169,6 +169,24 @@ func (p Page) after() (string, error) {
 
 func marker(lastKey string) string { return base64.RawURLEncoding.EncodeToString([]byte(lastKey)) }
 
+// scanRefs pages through the reference records of t under prefix (a member, group, key or
+// profile name each) and loads the entity each one names.
+func scanRefs[R, T any](tx store.Tx, t store.Table, prefix string, p Page, load func(*R) (T, error)) ([]T, string, error) {
+	refs, next, err := scanPage[R](tx, t, prefix, p, nil)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]T, 0, len(refs))
+	for _, r := range refs {
+		v, err := load(r)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, v)
+	}
+	return out, next, nil
+}
+
 // scanPage lists records of t under prefix for one page, keeping those keep accepts (nil keeps
 // all). It returns the next marker when more records follow.
 func scanPage[T any](tx store.Tx, t store.Table, prefix string, p Page, keep func(*T) bool) ([]*T, string, error) {
