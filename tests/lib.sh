@@ -142,14 +142,17 @@ v=json.load(sys.stdin)
 for k in sys.argv[1].split("."): v=v[int(k)] if k.isdigit() else v[k]
 print(v)' "$1"; }
 
-# totp SEED prints the current RFC 6238 code of a base32 seed (offset in steps optional).
+# totp SEED [OFFSET...] prints the RFC 6238 code of a base32 seed at each offset in steps from now
+# (default 0), one per line, all from one reading of the clock: two consecutive codes never
+# straddle a step boundary.
 totp() { python3 -c 'import base64,hmac,struct,time,sys
-seed=sys.argv[1]; off=int(sys.argv[2]) if len(sys.argv)>2 else 0
+seed=sys.argv[1]; offs=[int(a) for a in sys.argv[2:]] or [0]
 k=base64.b32decode(seed+"="*(-len(seed)%8))
-c=int(time.time())//30+off
-h=hmac.new(k,struct.pack(">Q",c),"sha1").digest()
-o=h[-1]&15
-print("%06d"%((struct.unpack(">I",h[o:o+4])[0]&0x7fffffff)%1000000))' "$@"; }
+now=int(time.time())//30
+for off in offs:
+    h=hmac.new(k,struct.pack(">Q",now+off),"sha1").digest()
+    o=h[-1]&15
+    print("%06d"%((struct.unpack(">I",h[o:o+4])[0]&0x7fffffff)%1000000))' "$@"; }
 
 # report prints the result line and exits non-zero on failure.
 report() {

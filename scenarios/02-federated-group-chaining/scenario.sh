@@ -87,8 +87,10 @@ scenario() {
 	serial=$(json VirtualMFADevice.SerialNumber <<<"$LAST")
 	seed=$(cat "$DATA/mfa-seed")
 	# Enabling takes two consecutive past codes, so the current code is still unused afterwards.
+	local codes
+	mapfile -t codes < <(totp "$seed" -3 -2)
 	ok "$cli primary enable-mfa-device" $cli $P iam enable-mfa-device --user-name dana.ops --serial-number "$serial" \
-		--authentication-code1 "$(totp "$seed" -3)" --authentication-code2 "$(totp "$seed" -2)"
+		--authentication-code1 "${codes[0]}" --authentication-code2 "${codes[1]}"
 	ok "$cli child update-assume-role-policy (MFA required)" $cli $C iam update-assume-role-policy --role-name users_assume_role_default \
 		--policy-document "file://$(render "$here/child-trust-mfa.json" PRIMARY="$primary")"
 	refused "$cli child profile without mfa_serial" AccessDenied as_user $cli sts get-caller-identity --profile child

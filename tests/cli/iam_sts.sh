@@ -148,7 +148,9 @@ CRED
 	mfa=$($cli $D iam create-virtual-mfa-device --virtual-mfa-device-name carol --outfile "$DATA/seed$tag" --bootstrap-method Base32StringSeed)
 	serial=$(json VirtualMFADevice.SerialNumber <<<"$mfa")
 	seed=$(cat "$DATA/seed$tag")
-	ok "$cli enable-mfa-device" $cli $D iam enable-mfa-device --user-name carol --serial-number "$serial" --authentication-code1 "$(totp "$seed" -1)" --authentication-code2 "$(totp "$seed")"
+	local codes
+	mapfile -t codes < <(totp "$seed" -1 0)
+	ok "$cli enable-mfa-device" $cli $D iam enable-mfa-device --user-name carol --serial-number "$serial" --authentication-code1 "${codes[0]}" --authentication-code2 "${codes[1]}"
 	$cli $P iam create-role --role-name mfa --assume-role-policy-document "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::$dev:root\"},\"Action\":\"sts:AssumeRole\",\"Condition\":{\"Bool\":{\"aws:MultiFactorAuthPresent\":\"true\"}}}]}" >/dev/null
 	refused "$cli MFA-protected role without a code" AccessDenied carol sts assume-role --role-arn "arn:aws:iam::$prod:role/mfa" --role-session-name m1
 	refused "$cli MFA-protected role with a wrong code" AccessDenied carol sts assume-role --role-arn "arn:aws:iam::$prod:role/mfa" --role-session-name m1 --serial-number "$serial" --token-code 000000
